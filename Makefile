@@ -1,0 +1,61 @@
+# bphub: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# Python 3.12+: pyenv reads .python-version; otherwise the first python3.1x found.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+
+.PHONY: run test install install-dev migrate demo lint e2e bench lock clean
+
+$(VENV)/bin/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (apt install python3.12 python3.12-venv, or pyenv)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+
+# A stamp per lock-file content: a second run installs nothing.
+$(VENV)/.runtime-%: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --require-hashes -r requirements.txt
+	@rm -f $(VENV)/.runtime-* && touch $@
+$(VENV)/.dev-%: requirements-dev.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install -q --require-hashes -r requirements-dev.txt
+	@rm -f $(VENV)/.dev-* && touch $@
+
+RUNTIME_STAMP := $(VENV)/.runtime-$(shell sha1sum requirements.txt | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell sha1sum requirements-dev.txt | cut -c1-12)
+
+install: $(RUNTIME_STAMP)
+install-dev: $(DEV_STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_reference
+
+demo: migrate
+	BPHUB_DEMO=1 $(PY) manage.py load_demo
+
+# Serve on SQLite with a task worker beside the web server; Ctrl+C stops both.
+run: demo
+	@BPHUB_DEMO=1 $(PY) manage.py demo_accounts
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (task worker running alongside; Ctrl+C stops both)"
+	@$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: install-dev
+	BPHUB_ENV=test $(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lock: install-dev
+	$(VENV)/bin/pip install -q uv
+	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --python-version 3.12 --generate-hashes -q requirements-dev.in -o requirements-dev.txt
+
+bench: install-dev
+	bench/run.sh
+
+clean:
+	rm -rf $(VENV) var

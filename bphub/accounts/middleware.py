@@ -1,0 +1,103 @@
+import time
+import zoneinfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bphub.core.audit import audit_record
+
+SESSION_STARTED_KEY = "bphub_auth_started_at"
+SESSION_SEEN_KEY = "bphub_last_seen_at"
+SEEN_WRITE_INTERVAL = 60  # seconds: record activity at most once a minute
+
+
+def _session_end_response(request, reason: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "session_expired", "message": reason}, status=401)
+    messages.info(request, reason)
+    return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+
+
+class SessionLifetimeMiddleware:
+    """Idle timeout and absolute lifetime for signed-in sessions, enforced on the server."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
+            last_seen = session.get(SESSION_SEEN_KEY, started)
+            if started is None:
+                session[SESSION_STARTED_KEY] = started = now
+            reason = None
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                reason = _("You were signed out after a period of inactivity.")
+            elif now - started > settings.SESSION_ABSOLUTE_LIFETIME:
+                reason = _("Your session reached its maximum length. Please sign in again.")
+            if reason:
+                audit_record(verb="auth.session_expired", actor=user, request=request)
+                logout(request)
+                return _session_end_response(request, reason)
+            if last_seen is None or now - last_seen > SEEN_WRITE_INTERVAL:
+                session[SESSION_SEEN_KEY] = now
+                # The stored session row expires too, so an idle session dies on the server.
+                session.set_expiry(settings.SESSION_IDLE_TIMEOUT + SEEN_WRITE_INTERVAL)
+        return self.get_response(request)
+
+
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/invitations/accept/", "/api/")
+MFA_SESSION_KEY = "bphub_mfa_enrolled"
+
+
+class RequireMFAMiddleware:
+    """Every signed-in person must have an authenticator app enrolled before anything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not request.session.get(MFA_SESSION_KEY):
+            if has_totp(user):
+                request.session[MFA_SESSION_KEY] = True
+            elif not request.path.startswith(MFA_EXEMPT_PREFIXES):
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class UserPreferencesMiddleware:
+    """Show every time in the reader's own time zone; signed-in people get their language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        zone_name = user.time_zone if user.is_authenticated else request.COOKIES.get("bphub_tz", "UTC")
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(zone_name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.activate(zoneinfo.ZoneInfo("UTC"))
+        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,193 @@
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bphub.accounts import services
+from bphub.accounts.forms import AcceptInvitationForm, InvitationForm, PreferencesForm, RoleForm
+from bphub.accounts.models import Invitation, Role, User
+from bphub.core import policy
+
+
+def _people_visible_to(actor):
+    users = User.objects.select_related("member", "agency")
+    if policy.may(actor, policy.Capability.MANAGE_ALL_USERS) or actor.role == Role.RSO_STAFF:
+        return users
+    if actor.role == Role.MEMBER_COORDINATOR:
+        return users.filter(member_id=actor.member_id)
+    return users.none()
+
+
+@login_required
+def people_list(request):
+    if not policy.may(request.user, policy.Capability.INVITE_USERS):
+        raise Http404
+    people = _people_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        people = people.filter(Q(email__icontains=q) | Q(full_name__icontains=q))
+    invitations = Invitation.objects.select_related("member").filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    if request.user.role == Role.MEMBER_COORDINATOR:
+        invitations = invitations.filter(member_id=request.user.member_id)
+    return render(request, "accounts/people_list.html", {"people": people[:500], "invitations": invitations, "q": q})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request):
+    if not policy.may(request.user, policy.Capability.INVITE_USERS):
+        raise Http404
+    roles = services.roles_assignable_by(request.user)
+    locked = request.user.member if request.user.role == Role.MEMBER_COORDINATOR else None
+    form = InvitationForm(request.POST or None, roles=roles, member_locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error) if not hasattr(error, "error_dict") else [
+                form.add_error(field if field in form.fields else None, messages_)
+                for field, messages_ in error.message_dict.items()
+            ]
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            return redirect("accounts:people_list")
+    return render(request, "accounts/invitation_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def invitation_revoke(request, invitation_id: int):
+    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    if not policy.may(request.user, policy.Capability.INVITE_USERS) or (
+        request.user.role == Role.MEMBER_COORDINATOR and invitation.member_id != request.user.member_id
+    ):
+        raise Http404
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+        messages.success(request, _("Invitation withdrawn."))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("accounts:people_list")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    if request.user.is_authenticated:
+        messages.info(request, _("You are already signed in."))
+        return redirect("home")
+    try:
+        invitation = services.invitation_for_token(token)
+    except ValidationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            messages.success(request, _("Your account is ready. Sign in, then set up your authenticator app."))
+            return redirect("account_login")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def person_detail(request, user_id: int):
+    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    can_manage = services.can_manage_user(request.user, person) and person.pk != request.user.pk
+    form = RoleForm(
+        initial={"role": person.role, "member": person.member, "agency": person.agency,
+                 "chaired_bodies": person.chaired_bodies.all()},
+        roles=services.roles_assignable_by(request.user),
+    )
+    sessions = UserSession.objects.filter(user=person).order_by("-last_seen_at")
+    return render(request, "accounts/person_detail.html", {
+        "person": person, "can_manage": can_manage, "form": form, "sessions": sessions,
+        "can_end_sessions": policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk,
+        "can_reset_mfa": policy.may(request.user, policy.Capability.MANAGE_ALL_USERS) and person.pk != request.user.pk,
+    })
+
+
+@require_POST
+@login_required
+def person_role(request, user_id: int):
+    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    form = RoleForm(request.POST, roles=services.roles_assignable_by(request.user))
+    if not form.is_valid():
+        messages.error(request, _("Check the role form: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("accounts:person_detail", user_id=person.pk)
+    try:
+        services.user_change_role(actor=request.user, user=person, request=request, **form.cleaned_data)
+        messages.success(request, _("Role changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:person_detail", user_id=person.pk)
+
+
+@require_POST
+@login_required
+def person_active(request, user_id: int):
+    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    try:
+        if request.POST.get("active") == "0":
+            services.user_deactivate(actor=request.user, user=person, request=request)
+            messages.success(request, _("%(name)s is deactivated; their sessions have ended.") % {"name": person})
+        else:
+            services.user_reactivate(actor=request.user, user=person, request=request)
+            messages.success(request, _("%(name)s is active again.") % {"name": person})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:person_detail", user_id=person.pk)
+
+
+@require_POST
+@login_required
+def person_reset_mfa(request, user_id: int):
+    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    try:
+        services.user_reset_mfa(actor=request.user, user=person, request=request)
+        messages.success(request, _("Two-factor authentication reset; they will enrol again at their next sign-in."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("accounts:person_detail", user_id=person.pk)
+
+
+@require_POST
+@login_required
+def session_end(request, session_id: int):
+    if policy.may(request.user, policy.Capability.END_ANY_SESSION):
+        session = get_object_or_404(UserSession, pk=session_id)
+    else:
+        session = get_object_or_404(UserSession, pk=session_id, user=request.user)
+    owner_id = session.user_id
+    try:
+        services.user_session_end(actor=request.user, session=session, request=request)
+        messages.success(request, _("Session ended."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if owner_id == request.user.pk:
+        return redirect("usersessions_list")
+    return redirect("accounts:person_detail", user_id=owner_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update_preferences(user=request.user, **form.cleaned_data)
+        translation.activate(request.user.language)
+        messages.success(request, _("Preferences saved."))
+        response = redirect("accounts:preferences")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE, httponly=False)
+        return response
+    return render(request, "accounts/preferences.html", {"form": form})
+

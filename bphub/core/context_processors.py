@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bphub.core import policy
+
+# The areas of the brief, in the order people look for them.
+AREAS = [
+    ("home", _("Home"), "home"),
+    ("meetings", _("Meetings"), "area_meetings"),
+    ("members", _("Members & bodies"), "members:member_list"),
+    ("directory", _("Directory"), "area_directory"),
+    ("exchange", _("Exchange"), "knowledge:resource_list"),
+    ("research", _("Research"), "area_research"),
+    ("secondments", _("Secondments & alumni"), "area_secondments"),
+    ("trends", _("Trends"), "area_trends"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_areas": [(key, label, reverse(url_name)) for key, label, url_name in AREAS],
+        "can_invite": policy.may(user, policy.Capability.INVITE_USERS),
+        "can_view_audit": policy.may(user, policy.Capability.VIEW_AUDIT_LOG),
+    }

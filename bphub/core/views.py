@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bphub.core import policy
+from bphub.core.audit import audit_event_list
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 when the database and the task queue answer, 503 otherwise."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - report, don't crash, the health check
+        checks["database"] = f"error: {type(error).__name__}"
+    try:
+        from django.tasks import default_task_backend
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.filter(status="READY").exists()
+        checks["task_queue"] = "ok"
+        checks["task_backend"] = type(default_task_backend).__name__
+    except Exception as error:  # noqa: BLE001
+        checks["task_queue"] = f"error: {type(error).__name__}"
+    healthy = checks["database"] == "ok" and checks["task_queue"] == "ok"
+    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+
+
+def home(request):
+    from bphub.knowledge.selectors import resource_list_visible_to
+    from bphub.members.selectors import bodies_seated_by
+
+    context = {"recent_resources": resource_list_visible_to(user=request.user)[:5]}
+    if request.user.is_authenticated and request.user.member_id:
+        context["seats"] = bodies_seated_by(member=request.user.member)
+    return render(request, "core/home.html", context)
+
+
+AREA_TEXT = {
+    "meetings": (_("Meetings"), _("Meetings, agendas, delegations, outcomes and action items will appear here.")),
+    "directory": (_("Directory"), _("The map of member agencies and the focal-point directory will appear here.")),
+    "research": (_("Research"), _("The registry of country and sub-regional studies will appear here.")),
+    "secondments": (_("Secondments & alumni"), _("Secondment placements and the alumni network will appear here.")),
+    "trends": (_("Trends"), _("Shared analysis of emerging trends in irregular migration will appear here.")),
+}
+
+
+def area(request, key: str):
+    """Areas of the brief that are not built yet say so plainly."""
+    title, text = AREA_TEXT[key]
+    return render(request, "core/area_empty.html", {"area_key": key, "area_title": title, "area_text": text})
+
+
+@login_required
+def audit_log(request):
+    if not policy.may(request.user, policy.Capability.VIEW_AUDIT_LOG):
+        raise Http404
+    filters = {
+        "verb": request.GET.get("verb", "").strip(),
+        "actor_email": request.GET.get("actor", "").strip(),
+        "target_type": request.GET.get("target_type", "").strip(),
+        "since": parse_date(request.GET.get("since", "") or "") if request.GET.get("since") else None,
+        "until": parse_date(request.GET.get("until", "") or "") if request.GET.get("until") else None,
+    }
+    events = audit_event_list(**filters)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "filters": request.GET, "area_key": "audit"})

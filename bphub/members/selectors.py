@@ -1,0 +1,48 @@
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from bphub.members.models import Body, BodyMembership, Member, Theme
+
+
+def member_list(*, standing: str = "", kind: str = "", sub_region: str = "", q: str = ""):
+    members = Member.objects.select_related("sub_region")
+    if standing:
+        members = members.filter(standing=standing)
+    if kind:
+        members = members.filter(kind=kind)
+    if sub_region:
+        members = members.filter(sub_region__name=sub_region)
+    if q:
+        members = members.filter(code__icontains=q) | members.filter(name__icontains=q)
+    return members.order_by("standing", "kind", "code")
+
+
+def body_list():
+    return Body.objects.order_by("kind", "code")
+
+
+def seats_on(*, body: Body, day: date | None = None):
+    """Who sat on `body` on `day` (today by default), co-chairs first."""
+    day = day or timezone.localdate()
+    return BodyMembership.objects.on(day).filter(body=body).select_related("member").order_by("-role", "member__code")
+
+
+def seat_history(*, body: Body):
+    return BodyMembership.objects.filter(body=body).select_related("member").order_by("valid_from", "member__code")
+
+
+def bodies_seated_by(*, member: Member, day: date | None = None):
+    day = day or timezone.localdate()
+    return BodyMembership.objects.on(day).filter(member=member).select_related("body").order_by("body__code")
+
+
+def theme_list():
+    return Theme.objects.all()
+
+
+def member_with_seats(code: str):
+    return Member.objects.select_related("sub_region").prefetch_related(
+        Prefetch("seats", queryset=BodyMembership.objects.select_related("body").order_by("body__code", "valid_from"))
+    ).get(code=code)

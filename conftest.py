@@ -1,0 +1,35 @@
+import os
+
+# Tests run with the test profile whatever the shell says (DATABASE_URL is kept: CI sets it).
+os.environ["BPHUB_ENV"] = "test"
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def reference(db):
+    """The real reference data (members, bodies, seats, themes), loaded as `make run` does."""
+    from bphub.members.services import reference_load
+
+    reference_load()
+    return None
+
+
+@pytest.fixture
+def make_user(db):
+    """Create an active user with a role; MFA enrolled unless mfa=False. Returns the user."""
+    from bphub.accounts.testing import create_user
+
+    return create_user
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client, past MFA, as a real login would leave the session."""
+    from bphub.accounts.testing import force_login_with_mfa
+
+    def do(user, target_client=None):
+        force_login_with_mfa(target_client or client, user)
+        return target_client or client
+
+    return do

@@ -25,6 +25,23 @@ def _people_visible_to(actor):
     return users.none()
 
 
+def _manageable_person_or_404(actor, user_id: int) -> User:
+    """The person if `actor` may manage them; Http404 otherwise (as if they did not exist)."""
+    person = get_object_or_404(_people_visible_to(actor), pk=user_id)
+    if person.pk == actor.pk or not services.can_manage_user(actor, person):
+        raise Http404
+    return person
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
 @login_required
 def people_list(request):
     if not policy.may(request.user, policy.Capability.INVITE_USERS):
@@ -49,14 +66,11 @@ def invitation_create(request):
     form = InvitationForm(request.POST or None, roles=roles, member_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create(actor=request.user, request=request, **form.cleaned_data)
+            invitation, _token = services.invitation_create(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error) if not hasattr(error, "error_dict") else [
-                form.add_error(field if field in form.fields else None, messages_)
-                for field, messages_ in error.message_dict.items()
-            ]
+            _add_errors(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect("accounts:people_list")
     return render(request, "accounts/invitation_form.html", {"form": form})
 
@@ -118,7 +132,7 @@ def person_detail(request, user_id: int):
 @require_POST
 @login_required
 def person_role(request, user_id: int):
-    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    person = _manageable_person_or_404(request.user, user_id)
     form = RoleForm(request.POST, roles=services.roles_assignable_by(request.user))
     if not form.is_valid():
         messages.error(request, _("Check the role form: %(errors)s") % {"errors": form.errors.as_text()})
@@ -134,7 +148,7 @@ def person_role(request, user_id: int):
 @require_POST
 @login_required
 def person_active(request, user_id: int):
-    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    person = _manageable_person_or_404(request.user, user_id)
     try:
         if request.POST.get("active") == "0":
             services.user_deactivate(actor=request.user, user=person, request=request)
@@ -150,7 +164,9 @@ def person_active(request, user_id: int):
 @require_POST
 @login_required
 def person_reset_mfa(request, user_id: int):
-    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
+    if not policy.may(request.user, policy.Capability.MANAGE_ALL_USERS):
+        raise Http404
+    person = _manageable_person_or_404(request.user, user_id)
     try:
         services.user_reset_mfa(actor=request.user, user=person, request=request)
         messages.success(request, _("Two-factor authentication reset; they will enrol again at their next sign-in."))

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # Python 3.12+: pyenv reads .python-version; otherwise the first python3.1x found.
 PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run test install install-dev migrate demo lint e2e bench lock clean
+.PHONY: run code test install install-dev migrate demo lint e2e bench lock messages clean
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (apt install python3.12 python3.12-venv, or pyenv)."; exit 1; }
@@ -42,6 +42,10 @@ run: demo
 	@$(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
+# The current code of the demo accounts' shared authenticator secret.
+code: install
+	@BPHUB_DEMO=1 $(PY) manage.py demo_accounts --code
+
 test: install-dev
 	BPHUB_ENV=test $(PY) -m pytest
 
@@ -56,6 +60,15 @@ lock: install-dev
 
 bench: install-dev
 	bench/run.sh
+
+# Interface translations (locale/): collect new strings into the .po files, keeping the
+# translations already there, then compile the .mo files, which are committed so that
+# running the app needs no gettext. Needs GNU gettext (apt install gettext).
+MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=e2e --ignore=bench --ignore=staticfiles
+messages: install
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is needed (apt install gettext)."; exit 1; }
+	$(PY) manage.py makemessages -l id -l th $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages $(MESSAGE_IGNORES)
 
 clean:
 	rm -rf $(VENV) var

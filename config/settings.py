@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "bphub.knowledge",
     "bphub.outbox",
     "bphub.api",
+    "bphub.demo",
 ]
 
 MIDDLEWARE = [
@@ -84,12 +85,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the accounts middleware: an expired session says why on the sign-in page.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "bphub.accounts.middleware.SessionLifetimeMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "bphub.accounts.middleware.RequireMFAMiddleware",
     "bphub.accounts.middleware.UserPreferencesMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "bphub.core.middleware.NoStoreForSignedInMiddleware",
@@ -135,6 +137,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if os.environ.get("BPHUB_TEST_SQLITE_FILE"):
+        # Tests on a file instead of in memory, so that they can run real worker processes against it.
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["BPHUB_TEST_SQLITE_FILE"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits, single-use TOTP codes) ----------------------
@@ -203,6 +208,10 @@ MFA_RECOVERY_CODE_COUNT = 10
 MFA_RECOVERY_CODE_DIGITS = 12
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_TRUST_ENABLED = False
+# allauth refuses to add an email address to an account with MFA (someone could claim another's
+# address and block their sign-up). Here there is no sign-up, only invitations, so people may change
+# their address: the new one counts only once verified, after re-authentication.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 USERSESSIONS_TRACK_ACTIVITY = True
 # Number of reverse proxies in front of the app that append to X-Forwarded-For (client IPs for
 # throttling and the audit log).
@@ -331,5 +340,7 @@ LOGGING = {
 }
 
 ADMIN_URL = os.environ.get("ADMIN_URL", "django-admin/")
-SILENCED_SYSTEM_CHECKS: list[str] = []
+# security.W021 (HSTS preload) is a decision, not an oversight: preloading binds the whole domain and
+# its subdomains for months and is slow to undo, so the operator opts in with SECURE_HSTS_PRELOAD=1.
+SILENCED_SYSTEM_CHECKS: list[str] = ["security.W021"] if PRODUCTION and not SECURE_HSTS_PRELOAD else []
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

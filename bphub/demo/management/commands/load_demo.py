@@ -1,0 +1,17 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from bphub.demo.data import demo_accounts_ensure, demo_content_ensure
+
+
+class Command(BaseCommand):
+    help = "Load the fictitious demo accounts (one per role) and content. Demo mode only (BPHUB_DEMO=1)."
+
+    def handle(self, *args, **options):
+        try:
+            accounts = demo_accounts_ensure()
+            created = demo_content_ensure()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Demo data ready: {len(accounts)} accounts, {created['agencies']} new agencies, "
+                          f"{created['resources']} new resources.")

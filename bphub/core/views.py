@@ -25,12 +25,12 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001 - report, don't crash, the health check
         checks["database"] = f"error: {type(error).__name__}"
     try:
-        from django.tasks import default_task_backend
+        from django.tasks import task_backends
         from django_tasks_db.models import DBTaskResult
 
         DBTaskResult.objects.filter(status="READY").exists()
         checks["task_queue"] = "ok"
-        checks["task_backend"] = type(default_task_backend).__name__
+        checks["task_backend"] = type(task_backends["default"]).__name__
     except Exception as error:  # noqa: BLE001
         checks["task_queue"] = f"error: {type(error).__name__}"
     healthy = checks["database"] == "ok" and checks["task_queue"] == "ok"
@@ -41,7 +41,8 @@ def home(request):
     from bphub.knowledge.selectors import resource_list_visible_to
     from bphub.members.selectors import bodies_seated_by
 
-    context = {"recent_resources": resource_list_visible_to(user=request.user)[:5]}
+    # The home page shows no themes: skip the selector's themes prefetch (one query fewer per request).
+    context = {"recent_resources": resource_list_visible_to(user=request.user).prefetch_related(None)[:5]}
     if request.user.is_authenticated and request.user.member_id:
         context["seats"] = bodies_seated_by(member=request.user.member)
     return render(request, "core/home.html", context)

@@ -5,6 +5,9 @@ os.environ["BPHUB_ENV"] = "test"
 
 import pytest  # noqa: E402
 
+# A real SMTP server (smtp_server), real worker processes (worker_processes), audit_triggers_paused_for_flush.
+pytest_plugins = ["bphub.outbox.testing"]
+
 
 @pytest.fixture
 def reference(db):

@@ -144,7 +144,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: shared by every process (rate limits, single-use TOTP codes) ----------------------
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
 elif ENVIRONMENT == "test":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -236,11 +238,30 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 # Languages that human-written content (titles, summaries) may be written in.
 CONTENT_LANGUAGES = [
-    ("en", "English"), ("id", "Bahasa Indonesia"), ("th", "ไทย"), ("vi", "Tiếng Việt"),
-    ("km", "ខ្មែរ"), ("lo", "ລາວ"), ("my", "မြန်မာ"), ("ms", "Bahasa Melayu"), ("zh-hans", "中文"),
-    ("fr", "Français"), ("ar", "العربية"), ("hi", "हिन्दी"), ("ne", "नेपाली"), ("si", "සිංහල"),
-    ("bn", "বাংলা"), ("ur", "اردو"), ("fa", "فارسی"), ("ja", "日本語"), ("ko", "한국어"),
-    ("mn", "Монгол"), ("tr", "Türkçe"), ("fil", "Filipino"), ("tet", "Tetun"), ("ta", "தமிழ்"),
+    ("en", "English"),
+    ("id", "Bahasa Indonesia"),
+    ("th", "ไทย"),
+    ("vi", "Tiếng Việt"),
+    ("km", "ខ្មែរ"),
+    ("lo", "ລາວ"),
+    ("my", "မြန်မာ"),
+    ("ms", "Bahasa Melayu"),
+    ("zh-hans", "中文"),
+    ("fr", "Français"),
+    ("ar", "العربية"),
+    ("hi", "हिन्दी"),
+    ("ne", "नेपाली"),
+    ("si", "සිංහල"),
+    ("bn", "বাংলা"),
+    ("ur", "اردو"),
+    ("fa", "فارسی"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("mn", "Монгол"),
+    ("tr", "Türkçe"),
+    ("fil", "Filipino"),
+    ("tet", "Tetun"),
+    ("ta", "தமிழ்"),
 ]
 
 # --- Static and uploaded files ------------------------------------------------------------
@@ -273,7 +294,8 @@ API_MAX_BODY_SIZE = 1024 * 1024
 # worker delivers through "delivery" (SMTP in production, the console in development).
 _DELIVERY_BACKEND = os.environ.get(
     "EMAIL_DELIVERY_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION or os.environ.get("EMAIL_HOST")
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
 MAILERS = {

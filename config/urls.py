@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from bphub.api import views as api_views
 from bphub.api.api import api
 from bphub.core import views as core_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("secondments/", core_views.area, {"key": "secondments"}, name="area_secondments"),
     path("trends/", core_views.area, {"key": "trends"}, name="area_trends"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api-tokens/", api_views.api_tokens, name="api_tokens"),
     path("api/v1/", api.urls),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

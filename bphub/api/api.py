@@ -1,3 +1,71 @@
+"""The JSON API at /api/v1/: OpenAPI schema at openapi.json, interactive docs at docs."""
+
+from django.http import JsonResponse
+from django.urls import path, re_path, reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="bphub API", version="1", urls_namespace="api")
+from bphub.api import errors
+from bphub.api.docs import LocalSwagger
+from bphub.api.routes import account, audit, reference, resources
+
+DESCRIPTION = """
+The Bali Process coordination hub's JSON API. It shows exactly what the web pages show you.
+
+**Authentication.** Send a personal access token as `Authorization: Bearer bph_…` (create one on
+the *API tokens* page or with `POST /tokens`). A browser session signed in past two-factor
+authentication works too (unsafe methods then need the `X-CSRFToken` header). Reference data and
+public resources need no authentication.
+
+**Languages.** Multilingual texts come as an object of every version (`"title": {"en": "…"}`) and
+the version picked for you (`"title_display"`), chosen by `?lang=`, else `Accept-Language`.
+
+**Lists** are paged: `{"count", "next", "previous", "results"}`; `?page=` and `?page_size=` (at most 200).
+
+**Errors** are JSON: `{"code", "message", "details"}` with a stable `code`: `malformed_json` (400),
+`not_authenticated` (401), `permission_denied` / `csrf_failed` (403), `not_found` (404, also for
+records you may not read), `method_not_allowed` (405), `payload_too_large` (413),
+`validation_error` (422, `details` names each field and why; unknown fields are refused).
+"""
+
+
+class BphubAPI(NinjaAPI):
+    def _get_urls(self):
+        urls = []
+        for pattern in super()._get_urls():
+            if pattern.name == "api-root":
+                continue  # ninja's root raises an HTML 404; ours is a JSON index
+            pattern.callback = errors.json_method_not_allowed(pattern.callback)
+            urls.append(pattern)
+        urls.append(path("", api_index, name="api-root"))
+        urls.append(re_path(r"^(?P<unmatched>.*)$", api_not_found, name="not_found"))
+        return urls
+
+
+@csrf_exempt
+def api_index(request):
+    if request.method not in {"GET", "HEAD"}:
+        return errors.error_response(405, "method_not_allowed", "Use GET.", headers={"Allow": "GET, HEAD"})
+    return JsonResponse({
+        "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+    })
+
+
+@csrf_exempt
+def api_not_found(request, unmatched: str = ""):
+    return errors.not_found_response()
+
+
+api = BphubAPI(
+    title="bphub API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs=LocalSwagger(),
+)
+errors.install(api)
+api.add_router("", reference.router)
+api.add_router("", resources.router)
+api.add_router("", account.router)
+api.add_router("", audit.router)

@@ -24,5 +24,14 @@ class ApiToken(TimeStampedModel):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def status(self) -> str:
+        """"revoked", "expired" or "active"."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now() and self.user.is_active

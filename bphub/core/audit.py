@@ -1,6 +1,9 @@
 """Writing to and reading the append-only audit log."""
 
+from datetime import datetime, time, timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from bphub.core.models import AuditEvent
 
@@ -33,11 +36,23 @@ def audit_record(*, verb: str, actor=None, target: models.Model | None = None, r
 def audit_sensitive_read(*, user, record, request=None, via: str = "web") -> None:
     """Every read of a restricted or secretariat record is logged."""
     if getattr(record, "is_sensitive", False):
-        audit_record(verb="record.read", actor=user, target=record, request=request, via=via,
-                     classification=record.classification)
+        audit_record(
+            verb="record.read",
+            actor=user,
+            target=record,
+            request=request,
+            via=via,
+            classification=record.classification,
+        )
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
 def audit_event_list(*, verb: str = "", actor_email: str = "", target_type: str = "", since=None, until=None):
+    """Events filtered by verb prefix, actor, record type and days `since`..`until` (inclusive,
+    in the reader's time zone). Shared by the audit page and the API."""
     events = AuditEvent.objects.all()
     if verb:
         events = events.filter(verb__startswith=verb)
@@ -46,7 +61,7 @@ def audit_event_list(*, verb: str = "", actor_email: str = "", target_type: str 
     if target_type:
         events = events.filter(target_type=target_type)
     if since:
-        events = events.filter(occurred_at__gte=since)
+        events = events.filter(occurred_at__gte=_start_of(since))
     if until:
-        events = events.filter(occurred_at__lt=until)
+        events = events.filter(occurred_at__lt=_start_of(until + timedelta(days=1)))
     return events

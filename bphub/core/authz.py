@@ -115,11 +115,21 @@ register(
     RoleRoute("home", lambda ctx: "/"),
     RoleRoute("healthz", lambda ctx: "/healthz"),
     RoleRoute("audit_log", lambda ctx: "/audit/", allowed=RSO_ADMIN_ONLY),
-    RoleRoute("set_language", lambda ctx: "/i18n/setlang/", method="POST", data={"language": "th", "next": "/"},
-              success_status=302),
-    *[RoleRoute(f"area_{key}", lambda ctx, key=key: f"/{key}/")
-      for key in ("meetings", "directory", "research", "secondments", "trends")],
+    RoleRoute(
+        "set_language",
+        lambda ctx: "/i18n/setlang/",
+        method="POST",
+        data={"language": "th", "next": "/"},
+        success_status=302,
+    ),
+    *[
+        RoleRoute(f"area_{key}", lambda ctx, key=key: f"/{key}/")
+        for key in ("meetings", "directory", "research", "secondments", "trends")
+    ],
 )
-exempt("accounts/", "allauth's own pages (login, MFA, email, password, own sessions): each acts only on the "
-                    "signed-in person's own account; covered by bphub/accounts/tests")
+exempt(
+    "accounts/",
+    "allauth's own pages (login, MFA, email, password, own sessions): each acts only on the "
+    "signed-in person's own account; covered by bphub/accounts/tests",
+)
 exempt("django-admin/", "Django admin: is_staff only, signed in through allauth and MFA")

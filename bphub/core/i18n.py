@@ -76,7 +76,7 @@ class MultilingualWidget(forms.MultiWidget):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         names = dict(settings.LANGUAGES)
-        for code, sub in zip(self.languages, context["widget"]["subwidgets"]):
+        for code, sub in zip(self.languages, context["widget"]["subwidgets"], strict=False):
             sub["language"] = code
             sub["language_name"] = names[code]
         return context
@@ -93,7 +93,8 @@ class MultilingualFormField(forms.MultiValueField):
         super().__init__(fields, widget=MultilingualWidget(textarea=textarea), require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
-        data = {code: text.strip() for code, text in zip(self.languages, data_list or []) if text and text.strip()}
+        pairs = zip(self.languages, data_list or [], strict=False)
+        data = {code: text.strip() for code, text in pairs if text and text.strip()}
         if self.required and self.require_english and not data.get(FALLBACK_LANGUAGE):
             raise ValidationError(_("Give at least the English text."), code="english_required")
         return data

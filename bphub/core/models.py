@@ -45,9 +45,7 @@ class ClassifiedModel(models.Model):
     body = models.ForeignKey(
         "members.Body", verbose_name=_("body"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    released_to = models.ManyToManyField(
-        "members.Member", verbose_name=_("released to"), blank=True, related_name="+"
-    )
+    released_to = models.ManyToManyField("members.Member", verbose_name=_("released to"), blank=True, related_name="+")
 
     class Meta:
         abstract = True
@@ -70,7 +68,12 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_email = models.CharField(max_length=254, blank=True)
     verb = models.CharField(max_length=64, db_index=True)
@@ -104,3 +107,6 @@ class WorkerHeartbeat(models.Model):
     pid = models.IntegerField(null=True)
     started_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}, pid {self.pid})"

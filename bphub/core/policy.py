@@ -85,9 +85,7 @@ def seated_body_ids(user, on: date | None = None) -> frozenset[int]:
     if cached is None:
         from bphub.members.models import BodyMembership
 
-        cached = frozenset(
-            BodyMembership.objects.on(day).filter(member_id=member_id).values_list("body_id", flat=True)
-        )
+        cached = frozenset(BodyMembership.objects.on(day).filter(member_id=member_id).values_list("body_id", flat=True))
         setattr(user, cache_key, cached)
     return cached
 

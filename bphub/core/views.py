@@ -34,7 +34,9 @@ def healthz(request):
     except Exception as error:  # noqa: BLE001
         checks["task_queue"] = f"error: {type(error).__name__}"
     healthy = checks["database"] == "ok" and checks["task_queue"] == "ok"
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def home(request):

@@ -43,60 +43,91 @@ DEMO_AGENCIES = [
 # Titles of real RSO publications (README of the reference data); the summaries are our own.
 DEMO_RESOURCES = [
     {
-        "title": {"en": "Policy Guide on Identifying and Protecting Victims of Trafficking",
-                  "id": "Panduan Kebijakan tentang Identifikasi dan Perlindungan Korban Perdagangan Orang",
-                  "th": "คู่มือนโยบายว่าด้วยการคัดแยกและคุ้มครองผู้เสียหายจากการค้ามนุษย์"},
-        "summary": {"en": "Demo summary: practical steps for frontline officials to identify victims early and refer them to protection."},
-        "kind": Resource.Kind.POLICY_GUIDE, "published_on": date(2015, 1, 1), "classification": Classification.PUBLIC,
+        "title": {
+            "en": "Policy Guide on Identifying and Protecting Victims of Trafficking",
+            "id": "Panduan Kebijakan tentang Identifikasi dan Perlindungan Korban Perdagangan Orang",
+            "th": "คู่มือนโยบายว่าด้วยการคัดแยกและคุ้มครองผู้เสียหายจากการค้ามนุษย์",
+        },
+        "summary": {
+            "en": "Demo summary: practical steps for frontline officials to identify victims early "
+            "and refer them to protection."
+        },
+        "kind": Resource.Kind.POLICY_GUIDE,
+        "published_on": date(2015, 1, 1),
+        "classification": Classification.PUBLIC,
         "themes": ["victim-identification", "as-victim-protection"],
     },
     {
         "title": {"en": "Policy Guide on Following the Money in Trafficking in Persons Cases"},
-        "summary": {"en": "Demo summary: financial investigation techniques that reach the organisers behind trafficking."},
-        "kind": Resource.Kind.POLICY_GUIDE, "published_on": date(2017, 1, 1), "classification": Classification.PUBLIC,
+        "summary": {
+            "en": "Demo summary: financial investigation techniques that reach the organisers behind trafficking."
+        },
+        "kind": Resource.Kind.POLICY_GUIDE,
+        "published_on": date(2017, 1, 1),
+        "classification": Classification.PUBLIC,
         "themes": ["justice-sector", "transnational-crime"],
     },
     {
         "title": {"en": "Policy Guide on Returns and Reintegration"},
         "summary": {"en": "Demo summary: safe, dignified returns and sustainable reintegration."},
-        "kind": Resource.Kind.POLICY_GUIDE, "published_on": date(2021, 1, 1), "classification": Classification.PUBLIC,
+        "kind": Resource.Kind.POLICY_GUIDE,
+        "published_on": date(2021, 1, 1),
+        "classification": Classification.PUBLIC,
         "themes": ["as-returns"],
     },
     {
         "title": {"en": "Bali Declaration on People Smuggling, Trafficking in Persons and Related Transnational Crime"},
         "summary": {"en": "Demo summary: the 2016 declaration of the Sixth Ministerial Conference."},
-        "kind": Resource.Kind.DECLARATION, "published_on": date(2016, 3, 23), "classification": Classification.PUBLIC,
+        "kind": Resource.Kind.DECLARATION,
+        "published_on": date(2016, 3, 23),
+        "classification": Classification.PUBLIC,
         "themes": ["as-coordination"],
     },
     {
         "title": {"en": "Adelaide Strategy for Cooperation (2023)"},
         "summary": {"en": "Demo summary: the eight areas of cooperation agreed at the 2023 Ministerial Conference."},
-        "kind": Resource.Kind.DECLARATION, "published_on": date(2023, 2, 10), "classification": Classification.PUBLIC,
+        "kind": Resource.Kind.DECLARATION,
+        "published_on": date(2023, 2, 10),
+        "classification": Classification.PUBLIC,
         "themes": ["as-coordination", "as-law-enforcement"],
     },
     {
         "title": {"en": "Good practice: joint screening of mixed arrivals at sea (demo)"},
         "summary": {"en": "Fictitious demo: how two agencies shared one screening form at disembarkation."},
-        "kind": Resource.Kind.GOOD_PRACTICE, "published_on": date(2026, 6, 1), "classification": Classification.MEMBERS,
-        "originator": "ID", "themes": ["safety-at-sea"],
+        "kind": Resource.Kind.GOOD_PRACTICE,
+        "published_on": date(2026, 6, 1),
+        "classification": Classification.MEMBERS,
+        "originator": "ID",
+        "themes": ["safety-at-sea"],
     },
     {
         "title": {"en": "Working Group on Trafficking in Persons: draft forward work plan (demo)"},
         "summary": {"en": "Fictitious demo: for the members of the working group only."},
-        "kind": Resource.Kind.REPORT, "published_on": date(2026, 9, 15), "classification": Classification.BODY,
-        "body": "TIPWG", "themes": ["tip-patterns"],
+        "kind": Resource.Kind.REPORT,
+        "published_on": date(2026, 9, 15),
+        "classification": Classification.BODY,
+        "body": "TIPWG",
+        "themes": ["tip-patterns"],
     },
     {
-        "title": {"en": "Alert: forged visa foils in circulation (demo)",
-                  "th": "การแจ้งเตือน: พบแผ่นวีซ่าปลอมหมุนเวียน (สาธิต)"},
+        "title": {
+            "en": "Alert: forged visa foils in circulation (demo)",
+            "th": "การแจ้งเตือน: พบแผ่นวีซ่าปลอมหมุนเวียน (สาธิต)",
+        },
         "summary": {"en": "Fictitious demo alert shared between border agencies of named members."},
-        "kind": Resource.Kind.ALERT, "published_on": date(2026, 11, 2), "classification": Classification.RESTRICTED,
-        "originator": "TH", "released_to": ["MY", "ID"], "themes": ["fraudulent-documents"],
+        "kind": Resource.Kind.ALERT,
+        "published_on": date(2026, 11, 2),
+        "classification": Classification.RESTRICTED,
+        "originator": "TH",
+        "released_to": ["MY", "ID"],
+        "themes": ["fraudulent-documents"],
     },
     {
         "title": {"en": "RSO internal: draft annual work plan (demo)"},
         "summary": {"en": "Fictitious demo: secretariat only."},
-        "kind": Resource.Kind.REPORT, "published_on": date(2026, 10, 1), "classification": Classification.SECRETARIAT,
+        "kind": Resource.Kind.REPORT,
+        "published_on": date(2026, 10, 1),
+        "classification": Classification.SECRETARIAT,
         "themes": ["as-coordination"],
     },
 ]
@@ -116,8 +147,13 @@ def demo_accounts_ensure() -> list[User]:
     for email, name, role, member_code, chaired in DEMO_ACCOUNTS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name, role=role,
-                                            member=members.get(member_code) if member_code else None)
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=name,
+                role=role,
+                member=members.get(member_code) if member_code else None,
+            )
             if role == Role.RSO_ADMIN:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
@@ -147,9 +183,14 @@ def demo_content_ensure() -> dict[str, int]:
         if Resource.objects.filter(title__en=spec["title"]["en"]).exists():
             continue
         resource = Resource.objects.create(
-            title=spec["title"], summary=spec["summary"], kind=spec["kind"], published_on=spec["published_on"],
-            classification=spec["classification"], originator=members.get(spec.get("originator", "")),
-            body=Body.objects.filter(code=spec.get("body", "")).first(), is_demo=True,
+            title=spec["title"],
+            summary=spec["summary"],
+            kind=spec["kind"],
+            published_on=spec["published_on"],
+            classification=spec["classification"],
+            originator=members.get(spec.get("originator", "")),
+            body=Body.objects.filter(code=spec.get("body", "")).first(),
+            is_demo=True,
         )
         resource.themes.set([themes[code] for code in spec["themes"] if code in themes])
         resource.released_to.set([members[code] for code in spec.get("released_to", [])])

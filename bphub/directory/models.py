@@ -8,7 +8,9 @@ from bphub.core.models import TimeStampedModel
 class Agency(TimeStampedModel):
     """A government agency or organisational unit of a member (the directory grows on this)."""
 
-    member = models.ForeignKey("members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="agencies")
+    member = models.ForeignKey(
+        "members.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="agencies"
+    )
     name = MultilingualTextField(_("name"))
     acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     is_active = models.BooleanField(default=True)

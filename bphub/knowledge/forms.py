@@ -7,5 +7,8 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["title", "summary", "kind", "url", "published_on", "themes", "classification", "body", "released_to"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}),
-                   "themes": forms.CheckboxSelectMultiple, "released_to": forms.SelectMultiple(attrs={"size": 6})}
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "themes": forms.CheckboxSelectMultiple,
+            "released_to": forms.SelectMultiple(attrs={"size": 6}),
+        }

@@ -24,6 +24,7 @@ def resource_create(*, actor, data: dict, request=None) -> Resource:
     resource.save()
     resource.themes.set(themes)
     resource.released_to.set(released_to if resource.classification == Classification.RESTRICTED else [])
-    audit_record(verb="resource.created", actor=actor, target=resource, request=request,
-                 classification=resource.classification)
+    audit_record(
+        verb="resource.created", actor=actor, target=resource, request=request, classification=resource.classification
+    )
     return resource

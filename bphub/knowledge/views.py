@@ -17,13 +17,23 @@ from bphub.members.selectors import theme_list
 
 
 def resource_list(request):
-    resources = resource_list_visible_to(user=request.user, kind=request.GET.get("kind", ""),
-                                         theme=request.GET.get("theme", ""), q=request.GET.get("q", "").strip())
+    resources = resource_list_visible_to(
+        user=request.user,
+        kind=request.GET.get("kind", ""),
+        theme=request.GET.get("theme", ""),
+        q=request.GET.get("q", "").strip(),
+    )
     page = Paginator(resources, 25).get_page(request.GET.get("page"))
-    return render(request, "knowledge/resource_list.html", {
-        "page": page, "kinds": Resource.Kind.choices, "themes": theme_list(),
-        "can_create": policy.may(request.user, policy.Capability.CREATE_RECORDS),
-    })
+    return render(
+        request,
+        "knowledge/resource_list.html",
+        {
+            "page": page,
+            "kinds": Resource.Kind.choices,
+            "themes": theme_list(),
+            "can_create": policy.may(request.user, policy.Capability.CREATE_RECORDS),
+        },
+    )
 
 
 def resource_detail(request, resource_id: int):

@@ -9,6 +9,9 @@ register(
     RoleRoute("members:body_edit", lambda ctx: f"/members/bodies/{ctx['body'].code}/edit/", allowed=RSO_ADMIN_ONLY),
     RoleRoute("members:theme_edit", lambda ctx: f"/members/themes/{ctx['theme'].code}/edit/", allowed=RSO_ADMIN_ONLY),
     RoleRoute("members:seat_add", lambda ctx: f"/members/bodies/{ctx['body'].code}/seats/add/", allowed=RSO_ADMIN_ONLY),
-    RoleRoute("members:seat_edit", lambda ctx: f"/members/bodies/{ctx['body'].code}/seats/{ctx['seat'].pk}/edit/",
-              allowed=RSO_ADMIN_ONLY),
+    RoleRoute(
+        "members:seat_edit",
+        lambda ctx: f"/members/bodies/{ctx['body'].code}/seats/{ctx['seat'].pk}/edit/",
+        allowed=RSO_ADMIN_ONLY,
+    ),
 )

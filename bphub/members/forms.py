@@ -26,7 +26,10 @@ class SeatForm(forms.ModelForm):
     class Meta:
         model = BodyMembership
         fields = ["member", "role", "valid_from", "valid_to", "source", "is_confirmed"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}), "valid_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        }
         help_texts = {"source": _("Where this fact comes from (meeting report, note verbale...).")}
 
 

@@ -86,7 +86,9 @@ class Body(ReferenceRecord):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = MultilingualTextField(_("name"))
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    established = models.CharField(_("established"), max_length=10, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD"))
+    established = models.CharField(
+        _("established"), max_length=10, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD")
+    )
     is_confidential = models.BooleanField(_("confidential proceedings"), default=False)
 
     class Meta:
@@ -147,7 +149,9 @@ class BodyMembership(ReferenceRecord):
         ordering = ["body__code", "role", "member__code", "valid_from"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="body_membership_period_ordered",
             )
         ]

@@ -43,6 +43,12 @@ def theme_list():
 
 
 def member_with_seats(code: str):
-    return Member.objects.select_related("sub_region").prefetch_related(
-        Prefetch("seats", queryset=BodyMembership.objects.select_related("body").order_by("body__code", "valid_from"))
-    ).get(code=code)
+    return (
+        Member.objects.select_related("sub_region")
+        .prefetch_related(
+            Prefetch(
+                "seats", queryset=BodyMembership.objects.select_related("body").order_by("body__code", "valid_from")
+            )
+        )
+        .get(code=code)
+    )

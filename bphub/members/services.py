@@ -208,12 +208,17 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             "seat",
         )
 
-    for position, (number, row) in enumerate(_read(directory / "themes.csv")):
+    for position, (_number, row) in enumerate(_read(directory / "themes.csv")):
         source = Theme.Source.ADELAIDE if "Adelaide" in row["source"] else Theme.Source.SEED
         _upsert(
             Theme,
             {"code": row["code"].strip()},
-            {"name": {"en": row["name"].strip()}, "source": source, "position": position, "source_note": row["source"].strip()},
+            {
+                "name": {"en": row["name"].strip()},
+                "source": source,
+                "position": position,
+                "source_note": row["source"].strip(),
+            },
             report,
             "theme",
         )
@@ -249,7 +254,15 @@ def body_membership_create(*, actor, request=None, **values) -> BodyMembership:
     seat = BodyMembership(**values, edited_in_app_at=timezone.now())
     seat.full_clean()
     seat.save()
-    audit_record(verb="membership.created", actor=actor, target=seat, request=request,
-                 member=seat.member.code, body=seat.body.code, role=seat.role,
-                 valid_from=str(seat.valid_from or ""), valid_to=str(seat.valid_to or ""))
+    audit_record(
+        verb="membership.created",
+        actor=actor,
+        target=seat,
+        request=request,
+        member=seat.member.code,
+        body=seat.body.code,
+        role=seat.role,
+        valid_from=str(seat.valid_from or ""),
+        valid_to=str(seat.valid_to or ""),
+    )
     return seat

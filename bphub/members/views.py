@@ -16,7 +16,8 @@ from bphub.members.services import body_membership_create, reference_record_upda
 
 def member_list(request):
     members = selectors.member_list(
-        standing=request.GET.get("standing", ""), kind=request.GET.get("kind", ""),
+        standing=request.GET.get("standing", ""),
+        kind=request.GET.get("kind", ""),
         sub_region=request.GET.get("sub_region", ""),
     )
     return render(request, "members/member_list.html", {"members": members, "themes": selectors.theme_list()})
@@ -40,11 +41,18 @@ def body_detail(request, code: str):
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["on"]:
         day = form.cleaned_data["on"]
-    return render(request, "members/body_detail.html", {
-        "body": body, "form": form, "day": day,
-        "seats": selectors.seats_on(body=body, day=day), "history": selectors.seat_history(body=body),
-        "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
-    })
+    return render(
+        request,
+        "members/body_detail.html",
+        {
+            "body": body,
+            "form": form,
+            "day": day,
+            "seats": selectors.seats_on(body=body, day=day),
+            "history": selectors.seat_history(body=body),
+            "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
+        },
+    )
 
 
 def _reference_edit(request, instance, form_class, template_title, back_url):
@@ -53,9 +61,12 @@ def _reference_edit(request, instance, form_class, template_title, back_url):
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            reference_record_update(actor=request.user, instance=instance,
-                                    form_data={name: form.cleaned_data[name] for name in form.changed_data},
-                                    request=request)
+            reference_record_update(
+                actor=request.user,
+                instance=instance,
+                form_data={name: form.cleaned_data[name] for name in form.changed_data},
+                request=request,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -68,7 +79,9 @@ def _reference_edit(request, instance, form_class, template_title, back_url):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, code: str):
     member = get_object_or_404(Member, code=code)
-    return _reference_edit(request, member, MemberForm, _("Correct %(name)s") % {"name": member}, member.get_absolute_url())
+    return _reference_edit(
+        request, member, MemberForm, _("Correct %(name)s") % {"name": member}, member.get_absolute_url()
+    )
 
 
 @login_required
@@ -89,8 +102,9 @@ def theme_edit(request, code: str):
 @require_http_methods(["GET", "POST"])
 def seat_edit(request, code: str, seat_id: int):
     seat = get_object_or_404(BodyMembership.objects.select_related("body", "member"), pk=seat_id, body__code=code)
-    return _reference_edit(request, seat, SeatForm, _("Correct a seat on %(body)s") % {"body": seat.body},
-                           seat.body.get_absolute_url())
+    return _reference_edit(
+        request, seat, SeatForm, _("Correct a seat on %(body)s") % {"body": seat.body}, seat.body.get_absolute_url()
+    )
 
 
 @login_required
@@ -108,5 +122,8 @@ def seat_add(request, code: str):
         else:
             messages.success(request, _("Seat added."))
             return redirect(body.get_absolute_url())
-    return render(request, "members/reference_edit.html",
-                  {"form": form, "title": _("Add a seat on %(body)s") % {"body": body}, "back_url": body.get_absolute_url()})
+    return render(
+        request,
+        "members/reference_edit.html",
+        {"form": form, "title": _("Add a seat on %(body)s") % {"body": body}, "back_url": body.get_absolute_url()},
+    )

@@ -78,7 +78,9 @@ def cast(db, make_user):
     }
     body = Body.objects.create(code="WGX", name={"en": "Working Group X"}, kind=Body.Kind.WORKING_GROUP)
     seat = BodyMembership.objects.create(member=members["B"], body=body, valid_from=date(2020, 1, 1))
-    BodyMembership.objects.create(member=members["C"], body=body, valid_from=date(2015, 1, 1), valid_to=date(2019, 12, 31))
+    BodyMembership.objects.create(
+        member=members["C"], body=body, valid_from=date(2015, 1, 1), valid_to=date(2019, 12, 31)
+    )
     theme = Theme.objects.create(code="tx", name={"en": "Theme X"}, source=Theme.Source.SEED)
     return {"members": members, "body": body, "seat": seat, "theme": theme}
 
@@ -115,8 +117,11 @@ ROLE_ROUTES = sorted(name for name, route in REGISTRY.items() if isinstance(rout
 def _make_record(route, cast, classification, marker):
     members = cast["members"]
     return route.make_record(
-        classification=classification, originator=members["A"], body=cast["body"],
-        released_to=[members["B"]], marker=marker,
+        classification=classification,
+        originator=members["A"],
+        body=cast["body"],
+        released_to=[members["B"]],
+        marker=marker,
     )
 
 
@@ -165,12 +170,27 @@ def role_context(cast, make_user):
     from django.utils import timezone
 
     invitation = Invitation.objects.create(
-        email="invitee@example.org", full_name="Invitee", role="member_official", member=cast["members"]["A"],
-        token_hash=_token_hash(token), invited_by=inviter, expires_at=timezone.now() + timezone.timedelta(days=1),
+        email="invitee@example.org",
+        full_name="Invitee",
+        role="member_official",
+        member=cast["members"]["A"],
+        token_hash=_token_hash(token),
+        invited_by=inviter,
+        expires_at=timezone.now() + timezone.timedelta(days=1),
     )
-    session = UserSession.objects.create(user=person, session_key="matrix-session-key", ip="127.0.0.1", user_agent="test")
-    return {"member": cast["members"]["A"], "body": cast["body"], "seat": cast["seat"], "theme": cast["theme"],
-            "person": person, "invitation": invitation, "invitation_token": token, "session": session}
+    session = UserSession.objects.create(
+        user=person, session_key="matrix-session-key", ip="127.0.0.1", user_agent="test"
+    )
+    return {
+        "member": cast["members"]["A"],
+        "body": cast["body"],
+        "seat": cast["seat"],
+        "theme": cast["theme"],
+        "person": person,
+        "invitation": invitation,
+        "invitation_token": token,
+        "session": session,
+    }
 
 
 ROLE_SUBJECTS = [("anonymous", None), ("rso_admin", None), ("rso_staff", None)]
@@ -183,9 +203,18 @@ ROLE_SUBJECTS += [("researcher", "C"), ("alumnus", "C")]
 def test_role_route(route_name, role, position, client, make_user, cast, role_context):
     route = REGISTRY[route_name]
     allowed = role in route.allowed
-    if role == "member_coordinator" and position == "C" and route_name.startswith("accounts:") and route_name not in {
-        "accounts:people_list", "accounts:invitation_create", "accounts:preferences", "accounts:invitation_accept"
-    }:
+    if (
+        role == "member_coordinator"
+        and position == "C"
+        and route_name.startswith("accounts:")
+        and route_name
+        not in {
+            "accounts:people_list",
+            "accounts:invitation_create",
+            "accounts:preferences",
+            "accounts:invitation_accept",
+        }
+    ):
         allowed = False  # a coordinator manages only their own member's people
     client, _user = _client_for(client, make_user, cast, role, position)
     data = route.data(role_context) if callable(route.data) else route.data

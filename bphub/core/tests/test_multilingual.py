@@ -42,8 +42,11 @@ def test_a_fallback_is_visibly_marked_in_pages():
 
 
 def test_the_model_keeps_every_language_version(db):
-    resource = Resource.objects.create(title={"en": "Guide", "id": "Panduan", "km": "មគ្គុទ្ទេសក៍"},
-                                       kind=Resource.Kind.POLICY_GUIDE, classification="public")
+    resource = Resource.objects.create(
+        title={"en": "Guide", "id": "Panduan", "km": "មគ្គុទ្ទេសក៍"},
+        kind=Resource.Kind.POLICY_GUIDE,
+        classification="public",
+    )
     resource.refresh_from_db()
     assert resource.title == {"en": "Guide", "id": "Panduan", "km": "មគ្គុទ្ទេសក៍"}
     resource.title["xx"] = "bad"
@@ -52,8 +55,11 @@ def test_the_model_keeps_every_language_version(db):
 
 
 def test_a_resource_page_shows_the_readers_language_or_marks_the_fallback(client, db):
-    resource = Resource.objects.create(title={"en": "Guide on returns", "id": "Panduan pemulangan"},
-                                       kind=Resource.Kind.POLICY_GUIDE, classification="public")
+    resource = Resource.objects.create(
+        title={"en": "Guide on returns", "id": "Panduan pemulangan"},
+        kind=Resource.Kind.POLICY_GUIDE,
+        classification="public",
+    )
     client.cookies["django_language"] = "id"
     assert "Panduan pemulangan" in client.get(f"/exchange/{resource.pk}/").content.decode()
     client.cookies["django_language"] = "th"

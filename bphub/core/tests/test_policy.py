@@ -20,8 +20,13 @@ def world(db):
 
 
 def resource(world, classification, originator="a"):
-    record = Resource.objects.create(title={"en": "r"}, kind=Resource.Kind.REPORT, classification=classification,
-                                     originator=world[originator] if originator else None, body=world["body"])
+    record = Resource.objects.create(
+        title={"en": "r"},
+        kind=Resource.Kind.REPORT,
+        classification=classification,
+        originator=world[originator] if originator else None,
+        body=world["body"],
+    )
     return record
 
 
@@ -76,8 +81,9 @@ def test_a_deactivated_user_sees_only_public(world, make_user):
 
 
 def test_a_past_seat_gives_no_access_to_body_records(world, make_user):
-    BodyMembership.objects.create(member=world["b"], body=world["body"], valid_from=date(2010, 1, 1),
-                                  valid_to=date(2012, 12, 31))
+    BodyMembership.objects.create(
+        member=world["b"], body=world["body"], valid_from=date(2010, 1, 1), valid_to=date(2012, 12, 31)
+    )
     official_b = make_user("member_official", world["b"])
     record = resource(world, Classification.BODY)
     assert not policy.can_view(official_b, record)

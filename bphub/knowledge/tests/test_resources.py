@@ -4,8 +4,12 @@ from bphub.members.models import Member
 
 
 def _restricted(originator, released_to):
-    resource = Resource.objects.create(title={"en": "Forged visa foils alert"}, kind=Resource.Kind.ALERT,
-                                       classification=Classification.RESTRICTED, originator=originator)
+    resource = Resource.objects.create(
+        title={"en": "Forged visa foils alert"},
+        kind=Resource.Kind.ALERT,
+        classification=Classification.RESTRICTED,
+        originator=originator,
+    )
     resource.released_to.set(released_to)
     return resource
 
@@ -32,10 +36,20 @@ def test_a_record_one_may_not_see_answers_exactly_like_a_missing_one(client, ref
 def test_a_coordinator_adds_a_restricted_resource_for_named_members(client, reference, make_user, login):
     thailand, malaysia = Member.objects.get(code="TH"), Member.objects.get(code="MY")
     login(make_user("member_coordinator", thailand))
-    response = client.post("/exchange/new/", {
-        "title_0": "Alert on forged stamps", "title_1": "", "title_2": "", "summary_0": "", "summary_1": "",
-        "summary_2": "", "kind": "alert", "classification": "restricted", "released_to": [malaysia.pk],
-    })
+    response = client.post(
+        "/exchange/new/",
+        {
+            "title_0": "Alert on forged stamps",
+            "title_1": "",
+            "title_2": "",
+            "summary_0": "",
+            "summary_1": "",
+            "summary_2": "",
+            "kind": "alert",
+            "classification": "restricted",
+            "released_to": [malaysia.pk],
+        },
+    )
     assert response.status_code == 302
     resource = Resource.objects.get(title__en="Alert on forged stamps")
     assert resource.originator == thailand and list(resource.released_to.all()) == [malaysia]
@@ -44,8 +58,10 @@ def test_a_coordinator_adds_a_restricted_resource_for_named_members(client, refe
 
 def test_a_resource_without_english_title_is_refused_and_nothing_saved(client, reference, make_user, login):
     login(make_user("member_coordinator", Member.objects.get(code="TH")))
-    response = client.post("/exchange/new/", {"title_0": "", "title_1": "Judul", "title_2": "", "kind": "report",
-                                              "classification": "members"})
+    response = client.post(
+        "/exchange/new/",
+        {"title_0": "", "title_1": "Judul", "title_2": "", "kind": "report", "classification": "members"},
+    )
     assert response.status_code == 200
     assert "Give at least the English text." in response.content.decode()
     assert not Resource.objects.exists()
@@ -53,8 +69,10 @@ def test_a_resource_without_english_title_is_refused_and_nothing_saved(client, r
 
 def test_a_member_cannot_classify_as_secretariat_only(client, reference, make_user, login):
     login(make_user("member_coordinator", Member.objects.get(code="TH")))
-    response = client.post("/exchange/new/", {"title_0": "Internal", "title_1": "", "title_2": "", "kind": "report",
-                                              "classification": "secretariat"})
+    response = client.post(
+        "/exchange/new/",
+        {"title_0": "Internal", "title_1": "", "title_2": "", "kind": "report", "classification": "secretariat"},
+    )
     assert response.status_code == 200
     assert "Only the RSO can classify" in response.content.decode()
     assert not Resource.objects.exists()
@@ -62,8 +80,10 @@ def test_a_member_cannot_classify_as_secretariat_only(client, reference, make_us
 
 def test_body_records_need_a_body(client, reference, make_user, login):
     login(make_user("rso_staff"))
-    response = client.post("/exchange/new/", {"title_0": "WG note", "title_1": "", "title_2": "", "kind": "report",
-                                              "classification": "body"})
+    response = client.post(
+        "/exchange/new/",
+        {"title_0": "WG note", "title_1": "", "title_2": "", "kind": "report", "classification": "body"},
+    )
     assert response.status_code == 200
     assert "Name the body" in response.content.decode()
     assert not Resource.objects.exists()
@@ -84,5 +104,7 @@ def test_the_library_list_query_count_does_not_grow_with_its_length(client, refe
     Resource.objects.create(title={"en": "Guide 0"}, kind=Resource.Kind.POLICY_GUIDE, classification="public")
     few = queries_for_list()
     for number in range(1, 25):
-        Resource.objects.create(title={"en": f"Guide {number}"}, kind=Resource.Kind.POLICY_GUIDE, classification="public")
+        Resource.objects.create(
+            title={"en": f"Guide {number}"}, kind=Resource.Kind.POLICY_GUIDE, classification="public"
+        )
     assert queries_for_list() == few <= 12

@@ -16,7 +16,12 @@ def test_loading_twice_changes_nothing(db):
     second = reference_load()
     assert first.created["member"] == 53 and first.created["body"] == 11 and first.created["theme"] == 19
     assert not second.changed_anything
-    assert counts == (Member.objects.count(), Body.objects.count(), BodyMembership.objects.count(), Theme.objects.count())
+    assert counts == (
+        Member.objects.count(),
+        Body.objects.count(),
+        BodyMembership.objects.count(),
+        Theme.objects.count(),
+    )
 
 
 def test_members_observers_and_economies_are_told_apart(reference):
@@ -45,8 +50,12 @@ def reference_copy(tmp_path):
 def test_a_changed_file_updates_rows_without_duplicating(db, reference_copy):
     reference_load(directory=reference_copy)
     members = reference_copy / "members.csv"
-    members.write_text(members.read_text().replace("Brunei Darussalam,BN,state,South-eastern Asia,M,",
-                                                   "Brunei Darussalam,BN,state,South-eastern Asia,S,confirmed 2026"))
+    members.write_text(
+        members.read_text().replace(
+            "Brunei Darussalam,BN,state,South-eastern Asia,M,",
+            "Brunei Darussalam,BN,state,South-eastern Asia,S,confirmed 2026",
+        )
+    )
     report = reference_load(directory=reference_copy)
     assert report.updated == {"member": 1}
     brunei = Member.objects.get(code="BN")
@@ -58,7 +67,9 @@ def test_an_rso_correction_survives_a_reload(db, reference_copy, make_user):
     reference_load(directory=reference_copy)
     admin = make_user("rso_admin")
     thailand = Member.objects.get(code="TH")
-    reference_record_update(actor=admin, instance=thailand, form_data={"name": {"en": "Kingdom of Thailand", "th": "ไทย"}})
+    reference_record_update(
+        actor=admin, instance=thailand, form_data={"name": {"en": "Kingdom of Thailand", "th": "ไทย"}}
+    )
     report = reference_load(directory=reference_copy)
     thailand.refresh_from_db()
     assert thailand.name == {"en": "Kingdom of Thailand", "th": "ไทย"}
@@ -115,10 +126,18 @@ def test_body_page_rejects_a_bad_date_clearly(client, reference):
 
 def test_rso_admin_corrects_a_member_in_the_app(client, reference, make_user, login):
     login(make_user("rso_admin"))
-    response = client.post("/members/BN/edit/", {
-        "name_0": "Brunei Darussalam", "name_1": "", "name_2": "", "kind": "state", "standing": "member",
-        "is_confirmed": "on", "source_note": "confirmed by note verbale",
-    })
+    response = client.post(
+        "/members/BN/edit/",
+        {
+            "name_0": "Brunei Darussalam",
+            "name_1": "",
+            "name_2": "",
+            "kind": "state",
+            "standing": "member",
+            "is_confirmed": "on",
+            "source_note": "confirmed by note verbale",
+        },
+    )
     assert response.status_code == 302
     brunei = Member.objects.get(code="BN")
     assert brunei.is_confirmed and brunei.edited_in_app_at is not None
@@ -127,10 +146,17 @@ def test_rso_admin_corrects_a_member_in_the_app(client, reference, make_user, lo
 def test_rso_admin_adds_a_seat_and_the_change_is_audited(client, reference, make_user, login):
     login(make_user("rso_admin"))
     fiji = Member.objects.get(code="FJ")
-    response = client.post("/members/bodies/AHG/seats/add/", {
-        "member": fiji.pk, "role": "member", "valid_from": "2025-01-01", "valid_to": "", "source": "AHG SOM 2025",
-        "is_confirmed": "on",
-    })
+    response = client.post(
+        "/members/bodies/AHG/seats/add/",
+        {
+            "member": fiji.pk,
+            "role": "member",
+            "valid_from": "2025-01-01",
+            "valid_to": "",
+            "source": "AHG SOM 2025",
+            "is_confirmed": "on",
+        },
+    )
     assert response.status_code == 302
     assert fiji in [seat.member for seat in seats_on(body=Body.objects.get(code="AHG"), day=date(2025, 6, 1))]
     event = AuditEvent.objects.get(verb="membership.created")
@@ -140,9 +166,15 @@ def test_rso_admin_adds_a_seat_and_the_change_is_audited(client, reference, make
 def test_a_seat_ending_before_it_starts_is_refused(client, reference, make_user, login):
     login(make_user("rso_admin"))
     before = BodyMembership.objects.count()
-    response = client.post("/members/bodies/AHG/seats/add/", {
-        "member": Member.objects.get(code="FJ").pk, "role": "member", "valid_from": "2025-01-01",
-        "valid_to": "2024-01-01", "source": "x",
-    })
+    response = client.post(
+        "/members/bodies/AHG/seats/add/",
+        {
+            "member": Member.objects.get(code="FJ").pk,
+            "role": "member",
+            "valid_from": "2025-01-01",
+            "valid_to": "2024-01-01",
+            "source": "x",
+        },
+    )
     assert response.status_code == 200
     assert BodyMembership.objects.count() == before

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         port = settings.SITE_URL
         lines = [
             "",
-            "bphub demo — fictitious accounts, one per role (sign in at %s/accounts/login/)" % port,
+            f"bphub demo — fictitious accounts, one per role (sign in at {port}/accounts/login/)",
             "",
             *[f"  {role.label:<24} {email}" for email, _name, role, _member, _bodies in DEMO_ACCOUNTS],
             "",

@@ -13,5 +13,7 @@ class Command(BaseCommand):
             created = demo_content_ensure()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"Demo data ready: {len(accounts)} accounts, {created['agencies']} new agencies, "
-                          f"{created['resources']} new resources.")
+        self.stdout.write(
+            f"Demo data ready: {len(accounts)} accounts, {created['agencies']} new agencies, "
+            f"{created['resources']} new resources."
+        )

@@ -1,0 +1,62 @@
+"""`manage.py worker`: the task worker, with a heartbeat and a reaper for tasks of dead workers."""
+
+import logging
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django_tasks_db.compat import DEFAULT_TASK_BACKEND_ALIAS
+from django_tasks_db.management.commands.db_worker import (
+    Worker,
+    valid_interval,
+    valid_max_tasks,
+    validate_worker_id,
+)
+
+from bphub.core.worker import HeartbeatThread, heartbeat_forget, worker_id_new, worker_upkeep
+
+logger = logging.getLogger("bphub.core.worker")
+
+
+class Command(BaseCommand):
+    help = "Run the task worker on every queue, with a heartbeat; hands back tasks of workers that died."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--interval", type=valid_interval, default=1.0, help="Seconds to wait when the queue is empty."
+        )
+        parser.add_argument("--batch", action="store_true", help="Run every task that is ready, then exit.")
+        parser.add_argument("--max-tasks", type=valid_max_tasks, default=None, help="Exit after this many tasks.")
+        parser.add_argument(
+            "--worker-id", type=validate_worker_id, default=None, help="Unique in the pool (default: host-pid-random)."
+        )
+
+    def handle(self, *, interval, batch, max_tasks, worker_id, verbosity, **options):
+        if verbosity == 0:
+            logging.getLogger("django_tasks_db").setLevel(logging.CRITICAL)
+        worker_id = worker_id or worker_id_new()
+        worker = Worker(
+            queue_names=["*"],
+            excluded_queue_names=[],
+            interval=interval,
+            batch=batch,
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            startup_delay=not batch,
+            max_tasks=max_tasks,
+            worker_id=worker_id,
+        )
+        # The first beat comes before the first claim, so no reaper can mistake this worker for a
+        # dead one; the first reap picks up what dead workers left behind before we look for work.
+        worker_upkeep(worker_id=worker_id)
+        heartbeat = HeartbeatThread(worker_id=worker_id, interval=settings.TASK_WORKER_HEARTBEAT_SECONDS)
+        heartbeat.start()
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            # Reached on a clean exit, on --batch, and on SIGTERM/SIGINT (the worker finishes the
+            # task in hand, or exits through SystemExit when idle). Not on kill -9: the reaper
+            # deals with that.
+            worker.reset_signals()
+            heartbeat.stop()
+            heartbeat_forget(worker_id=worker_id)
+            logger.info("Worker %s stopped.", worker_id)

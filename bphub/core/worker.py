@@ -1,0 +1,135 @@
+"""Task worker upkeep: heartbeats, and handing back the tasks of workers that died.
+
+django_tasks_db marks a claimed task RUNNING and never looks at it again: if the worker is
+killed (OOM, kill -9, a lost host) the task stays RUNNING for ever. Our worker
+(`manage.py worker`) writes a heartbeat row every TASK_WORKER_HEARTBEAT_SECONDS; any worker's
+reaper hands a RUNNING task back to the queue once the worker that claimed it has been silent for
+TASK_WORKER_STALE_AFTER_SECONDS. Tasks must therefore be safe to run again (the outbox is: the
+email row, not the task, says whether a message was sent).
+"""
+
+import logging
+import os
+import socket
+import threading
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from bphub.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+# Run by every worker after each heartbeat, in this order; each takes `now` and must be safe to
+# run from several workers at once.
+MAINTENANCE_JOBS = ("bphub.outbox.services.outbox_requeue_orphans",)
+
+
+def worker_id_new() -> str:
+    """A worker id unique across the pool and readable in the admin: host, pid, random suffix."""
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"[:64]
+
+
+def heartbeat_beat(*, worker_id: str, now: datetime | None = None) -> WorkerHeartbeat:
+    """Record that `worker_id` is alive (creating its row on the first beat)."""
+    now = now or timezone.now()
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"last_seen_at": now, "hostname": socket.gethostname()[:255], "pid": os.getpid()},
+        create_defaults={
+            "started_at": now,
+            "last_seen_at": now,
+            "hostname": socket.gethostname()[:255],
+            "pid": os.getpid(),
+        },
+    )
+    return heartbeat
+
+
+def heartbeat_forget(*, worker_id: str) -> None:
+    """Remove the heartbeat of a worker that stopped cleanly (it holds no task any more)."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def reap_stale_tasks(*, now: datetime | None = None) -> list[str]:
+    """Hand back to the queue every RUNNING task whose worker has gone silent. Returns their ids.
+
+    A task is stale when it started more than TASK_WORKER_STALE_AFTER_SECONDS ago and the worker
+    that claimed it last (worker_ids[-1]) has no heartbeat that recent. It goes back to READY
+    with started_at cleared; worker_ids is kept as its history.
+
+    Safe with several reapers at once: each hand-back is one conditional UPDATE that only matches
+    the row as it was judged (still RUNNING, same start), so a task is requeued by one reaper only,
+    and a task that meanwhile finished or was claimed again is left alone. (On PostgreSQL the second
+    UPDATE waits for the first and re-checks the condition; on SQLite writers are serialised.)
+    Heartbeats older than ten stale periods are deleted.
+    """
+    now = now or timezone.now()
+    stale_after = timedelta(seconds=settings.TASK_WORKER_STALE_AFTER_SECONDS)
+    cutoff = now - stale_after
+    live_workers = set(WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff).values_list("worker_id", flat=True))
+    candidates = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff).values_list(
+        "id", "started_at", "worker_ids"
+    )
+    requeued = []
+    for task_id, started_at, worker_ids in candidates:
+        last_worker = worker_ids[-1] if worker_ids else None
+        if last_worker in live_workers:
+            continue
+        handed_back = DBTaskResult.objects.filter(
+            pk=task_id, status=TaskResultStatus.RUNNING, started_at=started_at
+        ).update(status=TaskResultStatus.READY, started_at=None)
+        if handed_back:
+            requeued.append(str(task_id))
+            logger.warning(
+                "Handed task %s back to the queue: its worker %s has not been seen since before %s.",
+                task_id,
+                last_worker,
+                cutoff.isoformat(),
+            )
+    WorkerHeartbeat.objects.filter(last_seen_at__lt=now - 10 * stale_after).delete()
+    return requeued
+
+
+def worker_upkeep(*, worker_id: str, now: datetime | None = None) -> None:
+    """One round of a worker's upkeep: heartbeat, reaper, then the maintenance jobs."""
+    now = now or timezone.now()
+    heartbeat_beat(worker_id=worker_id, now=now)
+    reap_stale_tasks(now=now)
+    for path in MAINTENANCE_JOBS:
+        import_string(path)(now=now)
+
+
+class HeartbeatThread(threading.Thread):
+    """Runs worker_upkeep every TASK_WORKER_HEARTBEAT_SECONDS beside the task loop.
+
+    A separate thread, so a long task does not silence its worker. Errors (a locked SQLite file,
+    a database restart) are logged and the next round tries again.
+    """
+
+    def __init__(self, *, worker_id: str, interval: float):
+        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        self.worker_id = worker_id
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.wait(self.interval):
+                close_old_connections()
+                try:
+                    worker_upkeep(worker_id=self.worker_id)
+                except Exception:  # noqa: BLE001 - the heartbeat must outlive any one failed round
+                    logger.exception("Worker upkeep failed for %s; will try again.", self.worker_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=max(self.interval, 1) + 30)

@@ -1,9 +1,4 @@
-import os
-
-# Tests run with the test profile whatever the shell says (DATABASE_URL is kept: CI sets it).
-os.environ["BPHUB_ENV"] = "test"
-
-import pytest  # noqa: E402
+import pytest
 
 # A real SMTP server (smtp_server), real worker processes (worker_processes), audit_triggers_paused_for_flush.
 pytest_plugins = ["bphub.outbox.testing"]

@@ -188,6 +188,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an unknown address sends nothing (the page says the same either way).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -204,7 +206,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_ADAPTER = "bphub.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_TOLERANCE = 0  # with tolerance 0 the single-use cache entry outlives the code itself
+# ±1 period forgives a slow typist or a phone clock 30 s off; bphub.accounts.mfa keeps each code
+# single-use for the whole time it is accepted.
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = "bphub"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_RECOVERY_CODE_DIGITS = 12

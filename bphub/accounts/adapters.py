@@ -1,8 +1,15 @@
+import base64
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.utils.crypto import salted_hmac
 
+from bphub.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from bphub.core.audit import audit_record
 
 
@@ -23,7 +30,9 @@ class AccountAdapter(DefaultAccountAdapter):
         audit_record(verb="auth.login_failed", request=request, attempted_email=credentials.get("email", "")[:254])
 
     def login(self, request, user) -> None:
-        super().login(request, user)
+        super().login(request, user)  # Django's login: a new session key (no session fixation)
+        # The idle and absolute limits count from the sign-in itself (SessionLifetimeMiddleware).
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
         audit_record(verb="auth.login", actor=user, request=request)
 
     def logout(self, request) -> None:
@@ -32,7 +41,29 @@ class AccountAdapter(DefaultAccountAdapter):
         super().logout(request)
 
 
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _mfa_fernet() -> MultiFernet:
+    """Fernet keys derived from SECRET_KEY, then SECRET_KEY_FALLBACKS (so a rotated key still decrypts)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet([
+        Fernet(base64.urlsafe_b64encode(salted_hmac("bphub.mfa.secrets", "", secret=key, algorithm="sha256").digest()))
+        for key in keys
+    ])
+
+
 class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        # allauth stores the TOTP secret (and the recovery-code seed until it is hashed) as given:
+        # encrypted here, a copy of the database alone does not yield anyone's codes.
+        return ENCRYPTED_PREFIX + _mfa_fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        if not encrypted_text.startswith(ENCRYPTED_PREFIX):
+            return encrypted_text  # stored before encryption was introduced
+        return _mfa_fernet().decrypt(encrypted_text.removeprefix(ENCRYPTED_PREFIX).encode()).decode()
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # MFA is required for every signed-in role: the authenticator app can be replaced
         # (re-enrolled) by an admin reset, never simply switched off.

@@ -18,24 +18,43 @@ from django.db import transaction
 PBKDF2_ITERATIONS = 200_000
 
 
+def _normalize(code: str) -> str:
+    """People copy codes with spaces or dashes between the groups of digits."""
+    return "".join((code or "").split()).replace("-", "")
+
+
 def _hash(code: str, salt: str) -> str:
-    normalized = "".join(code.split()).replace("-", "")
-    return hashlib.pbkdf2_hmac("sha256", normalized.encode(), bytes.fromhex(salt), PBKDF2_ITERATIONS).hex()
+    return hashlib.pbkdf2_hmac("sha256", _normalize(code).encode(), bytes.fromhex(salt), PBKDF2_ITERATIONS).hex()
 
 
 class HashedRecoveryCodes(recovery_auth.RecoveryCodes):
+    """allauth's recovery codes, kept as salted hashes from the moment they are first shown.
+
+    Once hashed, the codes themselves are gone: the pages show them masked ("****"), counted from
+    the hashes, and a code is checked against the hashes only.
+    """
+
+    MASK = "****"
+
+    def __init__(self, instance: Authenticator) -> None:
+        super().__init__(instance)
+        # The clear codes of the one request that shows them (the first view), then never again.
+        self._shown_codes: list[str] | None = None
+
     @property
     def is_hashed(self) -> bool:
         return "hashes" in self.instance.data
 
     def generate_codes(self) -> list[str]:
         if self.is_hashed:
-            return []  # the codes themselves are gone: shown once, then hashed
+            return [self.MASK] * len(self.instance.data["hashes"])
         return super().generate_codes()
 
     def get_unused_codes(self) -> list[str]:
+        if self._shown_codes is not None:
+            return list(self._shown_codes)
         if self.is_hashed:
-            return []
+            return [self.MASK] * self.unused_count
         return super().get_unused_codes()
 
     def mark_as_viewed(self) -> None:
@@ -43,6 +62,7 @@ class HashedRecoveryCodes(recovery_auth.RecoveryCodes):
         self.hash_codes()
 
     def hash_codes(self) -> None:
+        """Replace the seed by a salted hash of each unused code; this wrapper still shows them once."""
         if self.is_hashed:
             return
         salt = secrets.token_hex(16)
@@ -54,12 +74,13 @@ class HashedRecoveryCodes(recovery_auth.RecoveryCodes):
             "used_mask": 0,
         }
         self.instance.save(update_fields=["data"])
+        self._shown_codes = codes
 
     @transaction.atomic
     def validate_code(self, code: str) -> bool:
+        code = _normalize(code)
         if not self.is_hashed:
             return super().validate_code(code)
-        code = "".join((code or "").split())
         if len(code) != app_settings.RECOVERY_CODE_DIGITS:
             return False  # a TOTP code: skip the slow hash
         self.instance = Authenticator.objects.select_for_update().get(pk=self.instance.pk)
@@ -81,6 +102,9 @@ class HashedRecoveryCodes(recovery_auth.RecoveryCodes):
 
 
 def install() -> None:
-    """Make allauth use the hashed recovery codes (called from AccountsConfig.ready)."""
+    """Make allauth use the hashed recovery codes (called from AccountsConfig.ready).
+
+    Single-use TOTP codes need nothing here: allauth (>= 65.22, pinned) remembers a used code in
+    the shared cache for the whole tolerance window."""
     recovery_auth.RecoveryCodes = HashedRecoveryCodes
     recovery_flows.RecoveryCodes = HashedRecoveryCodes

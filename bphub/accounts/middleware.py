@@ -55,7 +55,23 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/invitations/accept/", "/api/")
+# What a signed-in person without an authenticator may still open: enrolment itself (and the
+# re-authentication it asks for), signing out, and what does not depend on the person. Everything
+# else, including the other account pages (email, password, sessions), waits for enrolment.
+MFA_EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/accounts/login/",
+    "/accounts/inactive/",
+    "/accounts/password/reset/",
+    "/accounts/confirm-email/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+    "/invitations/accept/",
+    "/api/",
+)
 MFA_SESSION_KEY = "bphub_mfa_enrolled"
 
 

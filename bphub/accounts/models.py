@@ -26,7 +26,11 @@ MEMBER_ROLES = frozenset({Role.MEMBER_COORDINATOR, Role.MEMBER_OFFICIAL, Role.WG
 
 
 def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name or name == "UTC"]
+    return [
+        (name, name.replace("_", " "))
+        for name in sorted(zoneinfo.available_timezones())
+        if "/" in name or name == "UTC"
+    ]
 
 
 class UserManager(BaseUserManager):
@@ -53,10 +57,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=200)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     member = models.ForeignKey(
-        "members.Member", verbose_name=_("member"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "members.Member", verbose_name=_("member"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
     )
     agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+        "directory.Agency", verbose_name=_("agency"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="users",
     )
     chaired_bodies = models.ManyToManyField(
         "members.Body", verbose_name=_("co-chaired bodies"), blank=True, related_name="co_chair_users"
@@ -83,7 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
             models.CheckConstraint(
                 name="member_roles_have_a_member",
-                condition=~Q(role__in=["member_coordinator", "member_official", "wg_co_chair"]) | Q(member__isnull=False),
+                condition=~Q(role__in=["member_coordinator", "member_official", "wg_co_chair"])
+                | Q(member__isnull=False),
             ),
         ]
 

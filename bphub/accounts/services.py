@@ -93,13 +93,17 @@ def invitation_for_token(token: str) -> Invitation:
     """The pending invitation for `token`. Raises ValidationError naming why it cannot be used."""
     invitation = Invitation.objects.filter(token_hash=_token_hash(token or "")).first()
     if invitation is None:
-        raise ValidationError(_("This invitation link is not valid. Check that you copied the whole link."), code="invalid")
+        raise ValidationError(
+            _("This invitation link is not valid. Check that you copied the whole link."), code="invalid"
+        )
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used. Sign in instead."), code="used")
     if invitation.revoked_at:
         raise ValidationError(_("This invitation was withdrawn. Ask for a new one."), code="revoked")
     if invitation.expires_at <= timezone.now():
-        raise ValidationError(_("This invitation has expired. Ask the person who invited you for a new one."), code="expired")
+        raise ValidationError(
+            _("This invitation has expired. Ask the person who invited you for a new one."), code="expired"
+        )
     return invitation
 
 
@@ -148,7 +152,9 @@ def can_manage_user(actor: User, user: User) -> bool:
 
 
 @transaction.atomic
-def user_change_role(*, actor: User, user: User, role: str, member=None, agency=None, chaired_bodies=(), request=None) -> User:
+def user_change_role(
+    *, actor: User, user: User, role: str, member=None, agency=None, chaired_bodies=(), request=None
+) -> User:
     """Change what a person is and whom they act for. Raises ValidationError if not allowed."""
     if not can_manage_user(actor, user) or actor.pk == user.pk:
         raise ValidationError(_("You cannot change this person's role."))

@@ -12,8 +12,11 @@ from bphub.accounts.models import Role, User
 _counter = itertools.count(1)
 
 
-def create_user(role: str = Role.MEMBER_OFFICIAL, member=None, *, email: str | None = None, password: str = "a long test passphrase",
-                mfa: bool = True, totp_secret: str | None = None, **fields) -> User:
+TEST_PASSWORD = "a long test passphrase"  # tests and benchmarks only
+
+
+def create_user(role: str = Role.MEMBER_OFFICIAL, member=None, *, email: str | None = None,
+                password: str = TEST_PASSWORD, mfa: bool = True, totp_secret: str | None = None, **fields) -> User:
     from bphub.members.models import Member
 
     if member is None and role in {Role.MEMBER_COORDINATOR, Role.MEMBER_OFFICIAL, Role.WG_CO_CHAIR}:
@@ -22,7 +25,8 @@ def create_user(role: str = Role.MEMBER_OFFICIAL, member=None, *, email: str | N
         )
     number = next(_counter)
     user = User.objects.create_user(
-        email=email or f"{role}-{number}@example.org", password=password, full_name=fields.pop("full_name", f"{Role(role).label} {number}"),
+        email=email or f"{role}-{number}@example.org", password=password,
+        full_name=fields.pop("full_name", f"{Role(role).label} {number}"),
         role=role, member=member, **fields,
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)

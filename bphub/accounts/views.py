@@ -121,7 +121,8 @@ def person_detail(request, user_id: int):
                  "chaired_bodies": person.chaired_bodies.all()},
         roles=services.roles_assignable_by(request.user),
     )
-    sessions = UserSession.objects.filter(user=person).order_by("-last_seen_at")
+    # purge_and_list drops the rows of sessions that ended elsewhere (sign-out, expiry).
+    sessions = sorted(UserSession.objects.purge_and_list(person), key=lambda s: s.last_seen_at, reverse=True)
     return render(request, "accounts/person_detail.html", {
         "person": person, "can_manage": can_manage, "form": form, "sessions": sessions,
         "can_end_sessions": policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk,

@@ -1,0 +1,6 @@
+"""Loaded with `-p config.pytest_env` before pytest-django reads the settings: tests always run
+with the test profile, whatever the shell says (DATABASE_URL is kept, so CI can choose PostgreSQL)."""
+
+import os
+
+os.environ["BPHUB_ENV"] = "test"

@@ -1,6 +1,7 @@
 import time
 import zoneinfo
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -52,6 +53,9 @@ class SessionLifetimeMiddleware:
                 session[SESSION_SEEN_KEY] = now
                 # The stored session row expires too, so an idle session dies on the server.
                 session.set_expiry(settings.SESSION_IDLE_TIMEOUT + SEEN_WRITE_INTERVAL)
+                # The sessions list (IP, browser, last seen) is refreshed here, at most once a
+                # minute, rather than by allauth on every request (a write per page view).
+                UserSession.objects.create_from_request(request, user=user, session=session)
         return self.get_response(request)
 
 

@@ -42,7 +42,7 @@ def totp_secret_of(user: User) -> str:
 
 
 def force_login_with_mfa(client, user: User) -> None:
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="bphub.accounts.backends.AuthenticationBackend")
     session = client.session
     session[MFA_SESSION_KEY] = True
     session.save()

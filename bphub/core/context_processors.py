@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +19,17 @@ AREAS = [
 ]
 
 
+@functools.cache
+def _nav_urls() -> tuple[str, ...]:
+    # URLs do not change while the process runs; reversing them once saves work on every page.
+    return tuple(reverse(url_name) for _key, _label, url_name in AREAS)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     return {
         "demo": _demo_context() if settings.DEMO_MODE else None,
-        "nav_areas": [(key, label, reverse(url_name)) for key, label, url_name in AREAS],
+        "nav_areas": [(key, label, url) for (key, label, _name), url in zip(AREAS, _nav_urls(), strict=True)],
         "can_invite": policy.may(user, policy.Capability.INVITE_USERS),
         "can_view_audit": policy.may(user, policy.Capability.VIEW_AUDIT_LOG),
     }

@@ -46,8 +46,13 @@ run: demo
 code: install
 	@BPHUB_DEMO=1 $(PY) manage.py demo_accounts --code
 
+# PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS="-x --durations=10".
 test: install-dev
-	BPHUB_ENV=test $(PY) -m pytest
+	BPHUB_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests alone (Debian's chromium: apt install chromium; skipped without it).
+e2e: install-dev
+	BPHUB_ENV=test $(PY) -m pytest e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,5 +1,6 @@
 import base64
 import time
+from datetime import UTC, datetime
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -28,6 +29,21 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def authentication_failed(self, request, **credentials) -> None:
         audit_record(verb="auth.login_failed", request=request, attempted_email=credentials.get("email", "")[:254])
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # First enrolment (authenticator app, then its recovery codes) right after signing in with
+        # the password asks for no second password; any change to an authenticator that existed
+        # before this sign-in still does.
+        from allauth.core import context
+
+        request = context.request
+        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            if started is not None and time.time() - started < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT:
+                signed_in_at = datetime.fromtimestamp(started, tz=UTC)
+                if not Authenticator.objects.filter(user=request.user, created_at__lt=signed_in_at).exists():
+                    return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def login(self, request, user) -> None:
         super().login(request, user)  # Django's login: a new session key (no session fixation)

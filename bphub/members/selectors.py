@@ -16,7 +16,7 @@ def member_list(*, standing: str = "", kind: str = "", sub_region: str = "", q: 
         members = members.filter(sub_region__name=sub_region)
     if q:
         members = members.filter(code__icontains=q) | members.filter(name__icontains=q)
-    return members.order_by("standing", "kind", "code")
+    return members.order_by("standing", "kind", "name__en")
 
 
 def body_list():

@@ -27,20 +27,15 @@ INCORRECT_CODE = "Incorrect code."
 
 
 def enrol(client, user, capture_on_commit):
-    """Sign in without an authenticator, get sent to enrol, confirm the password, scan, type the code.
+    """Sign in without an authenticator, get sent to enrol, scan, type the code.
 
     Returns (secret, response of the recovery-codes page)."""
     response = submit_password(client, user.email)
     assert response.status_code == 302 and is_signed_in(client)
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
-    # allauth asks for the password again before any change to MFA
-    response = client.get(response.url)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_reauthenticate"))
-    response = reauthenticate(client, next_url=reverse("mfa_activate_totp"))
-    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
-    page = client.get(reverse("mfa_activate_totp"))
+    # the password was just typed: first enrolment does not ask for it again
+    page = client.get(response.url)
     assert page.status_code == 200
     secret = page.context["form"].secret
     assert f"secret={secret}" in page.context["totp_url"]
@@ -49,6 +44,16 @@ def enrol(client, user, capture_on_commit):
     assert response.status_code == 302
     assert response.url == reverse("mfa_view_recovery_codes")
     return secret, client.get(response.url)
+
+
+def test_changing_an_authenticator_from_before_this_sign_in_asks_for_the_password_again(client, make_user):
+    # given someone enrolled earlier, signed in just now with password and code
+    user = make_user(Role.MEMBER_OFFICIAL)
+    sign_in(client, user)
+    # when they open the recovery-codes page of that older authenticator
+    response = client.get(reverse("mfa_generate_recovery_codes"))
+    # then allauth asks them to confirm who they are first
+    assert is_reauthentication_redirect(response)
 
 
 def is_reauthentication_redirect(response) -> bool:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bphub.accounts.middleware import MFA_SESSION_KEY, SESSION_SEEN_KEY, SESSION_STARTED_KEY
 
-BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+BACKEND = "bphub.accounts.backends.AuthenticationBackend"
 BENCH_USER_AGENT = "bphub-bench"
 
 

@@ -15,15 +15,16 @@ BENCH_RESOURCES=${BENCH_RESOURCES:-2000}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_SESSIONS=${BENCH_SESSIONS:-50}
 BENCH_WORKERS=${BENCH_WORKERS:-2}
-BENCH_WORKER_CLASSES=${BENCH_WORKER_CLASSES:-"sync gthread"}  # each is measured; the first is the pick
+BENCH_WORKER_CLASSES=${BENCH_WORKER_CLASSES:-"sync"}  # each is measured; the first is the pick ("sync gthread" to compare)
 BENCH_THREADS_PER_WORKER=${BENCH_THREADS_PER_WORKER:-4}        # gthread only
 BENCH_DURATION=${BENCH_DURATION:-30s}
 BENCH_WARMUP=${BENCH_WARMUP:-5s}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-8}
 BENCH_WRK_THREADS=${BENCH_WRK_THREADS:-2}
 BENCH_TARGET_P99_MS=${BENCH_TARGET_P99_MS:-50}
+BENCH_HOME_CONNECTIONS=${BENCH_HOME_CONNECTIONS:-"2 4 8"}  # 2 = one per worker (no queueing)
 BENCH_SKIP_SETUP=${BENCH_SKIP_SETUP:-0}  # 1: reuse the database of the previous run
-BENCH_VARIANTS=${BENCH_VARIANTS:-"no_activity_tracking no_activity_tracking+cached_db_sessions"}  # settings variants (bench/bench_settings.py); "" = none
+BENCH_VARIANTS=${BENCH_VARIANTS:-""}  # settings variants to compare (bench/bench_settings.py); "" = none
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk"; exit 1; }
 command -v psql >/dev/null || { echo "psql is needed (postgresql-client)"; exit 1; }
@@ -159,11 +160,12 @@ for CLASS in $BENCH_WORKER_CLASSES; do
   start_gunicorn "$CLASS" "$CLASS"
   wrk_run healthz /healthz "" "$BENCH_CONNECTIONS"
   wrk_run members /members/ "" "$BENCH_CONNECTIONS"
-  wrk_run home_signed_in / "$OUT/keys.txt" "$BENCH_CONNECTIONS"
-  wrk_run home_signed_in / "$OUT/keys.txt" "$BENCH_WORKERS"   # one connection per worker: no queueing
+  for CONNS in $BENCH_HOME_CONNECTIONS; do
+    wrk_run home_signed_in / "$OUT/keys.txt" "$CONNS"
+  done
   stop_gunicorn
 done
-# What switching off allauth's per-request session-activity write would buy (settings change, not made).
+# Settings variants, to measure what a change would buy before making it (bench/bench_settings.py).
 for VARIANT in $BENCH_VARIANTS; do
   CLASS=${BENCH_WORKER_CLASSES%% *}
   start_gunicorn "$CLASS" "${CLASS}+$VARIANT" "$VARIANT"

@@ -74,20 +74,30 @@ def acting_member_id(user) -> int | None:
     return None
 
 
-def seated_body_ids(user, on: date | None = None) -> frozenset[int]:
-    """Bodies on which the user's member holds a seat today (cached on the user per request)."""
+def current_seats(user, on: date | None = None) -> list:
+    """The seats (with their bodies) that the user's member holds on `on` (today by default).
+
+    Cached on the user object, i.e. for one request: the policy and the pages share one query.
+    """
     member_id = acting_member_id(user)
     if member_id is None:
-        return frozenset()
+        return []
     day = on or timezone.localdate()
-    cache_key = f"_policy_bodies_{day.isoformat()}"
+    cache_key = f"_policy_seats_{day.isoformat()}"
     cached = getattr(user, cache_key, None)
     if cached is None:
         from bphub.members.models import BodyMembership
 
-        cached = frozenset(BodyMembership.objects.on(day).filter(member_id=member_id).values_list("body_id", flat=True))
+        cached = list(
+            BodyMembership.objects.on(day).filter(member_id=member_id).select_related("body").order_by("body__code")
+        )
         setattr(user, cache_key, cached)
     return cached
+
+
+def seated_body_ids(user, on: date | None = None) -> frozenset[int]:
+    """Bodies on which the user's member holds a seat today."""
+    return frozenset(seat.body_id for seat in current_seats(user, on))
 
 
 def may(user, capability: str) -> bool:

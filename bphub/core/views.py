@@ -41,12 +41,11 @@ def healthz(request):
 
 def home(request):
     from bphub.knowledge.selectors import resource_list_visible_to
-    from bphub.members.selectors import bodies_seated_by
 
-    # The home page shows no themes: skip the selector's themes prefetch (one query fewer per request).
-    context = {"recent_resources": resource_list_visible_to(user=request.user).prefetch_related(None)[:5]}
-    if request.user.is_authenticated and request.user.member_id:
-        context["seats"] = bodies_seated_by(member=request.user.member)
+    # The home page shows titles only: no themes prefetch, no summaries loaded.
+    recent = resource_list_visible_to(user=request.user).prefetch_related(None).only("id", "title", "classification")
+    # The seats come from the policy's per-request cache: the visibility filter used them already.
+    context = {"recent_resources": recent[:5], "seats": policy.current_seats(request.user)}
     return render(request, "core/home.html", context)
 
 

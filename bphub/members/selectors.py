@@ -33,11 +33,6 @@ def seat_history(*, body: Body):
     return BodyMembership.objects.filter(body=body).select_related("member").order_by("valid_from", "member__code")
 
 
-def bodies_seated_by(*, member: Member, day: date | None = None):
-    day = day or timezone.localdate()
-    return BodyMembership.objects.on(day).filter(member=member).select_related("body").order_by("body__code")
-
-
 def theme_list():
     return Theme.objects.all()
 

@@ -37,7 +37,7 @@ demo: migrate
 
 # Serve on SQLite with a task worker beside the web server; Ctrl+C stops both.
 run: demo
-	@BPHUB_DEMO=1 $(PY) manage.py demo_accounts
+	@BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (task worker running alongside; Ctrl+C stops both)"
 	@export BPHUB_DEMO=1; $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload

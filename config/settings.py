@@ -228,7 +228,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if os.environ.get("REDIS_URL") else "db")
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(30 * 60)))
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_ABSOLUTE_LIFETIME", str(12 * 60 * 60)))
-SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# The stored session dies after the idle limit (plus the once-a-minute activity write); the cookie
+# itself ends with the browser. The absolute lifetime is enforced by SessionLifetimeMiddleware.
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
 
 from bphub.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
@@ -26,6 +27,14 @@ class AccountAdapter(DefaultAccountAdapter):
         site = get_current_site(request)
         login = credentials.get("email", credentials.get("username", "")).lower()
         return f"{site.domain}:{login}:{self.get_client_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            audit_record(verb="auth.login_throttled", request=request,
+                         attempted_email=credentials.get("email", "")[:254])
+            raise
 
     def authentication_failed(self, request, **credentials) -> None:
         audit_record(verb="auth.login_failed", request=request, attempted_email=credentials.get("email", "")[:254])

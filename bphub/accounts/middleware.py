@@ -50,9 +50,9 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return _session_end_response(request, reason)
             if last_seen is None or now - last_seen > SEEN_WRITE_INTERVAL:
+                # Saving the session also pushes its stored expiry (SESSION_COOKIE_AGE) forward, so
+                # an idle session dies on the server too.
                 session[SESSION_SEEN_KEY] = now
-                # The stored session row expires too, so an idle session dies on the server.
-                session.set_expiry(settings.SESSION_IDLE_TIMEOUT + SEEN_WRITE_INTERVAL)
                 # The sessions list (IP, browser, last seen) is refreshed here, at most once a
                 # minute, rather than by allauth on every request (a write per page view).
                 UserSession.objects.create_from_request(request, user=user, session=session)

@@ -113,6 +113,10 @@ def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(client, m
         assert MISMATCH in page_text(response)
     throttled = submit_password(client, victim.email, "guess number 6 wrong", ip=IP_A)
     assert TOO_MANY in page_text(throttled)
+    from bphub.core.models import AuditEvent
+
+    throttle_event = AuditEvent.objects.get(verb="auth.login_throttled")
+    assert throttle_event.ip_address == IP_A and throttle_event.data["attempted_email"] == victim.email
 
     # when the victim signs in from IP B
     from django.test import Client

@@ -3,6 +3,7 @@
 import time
 
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -285,3 +286,12 @@ def test_ending_a_session_needs_a_post(client, make_user):
 def test_ending_a_session_that_does_not_exist_is_404(client, make_user, login):
     login(make_user(Role.RSO_ADMIN))
     assert client.post(reverse("accounts:session_end", args=[987654])).status_code == 404
+
+
+def test_the_session_cookie_ends_with_the_browser(client, make_user):
+    user = make_user(Role.MEMBER_OFFICIAL)
+    sign_in(client, user)
+    shift_session_clock(client, seen_ago=120)
+    response = client.get("/preferences/")  # an activity write re-sends the cookie
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""

@@ -62,3 +62,13 @@ def test_public_pages_carry_the_csp_too(client, db):
     response = client.get("/accounts/login/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response.status_code == 200
+
+
+def test_a_huge_form_post_is_refused_before_anything_reads_it(client, db, settings):
+    from bphub.accounts.models import User
+
+    settings.REQUEST_MAX_BODY_SIZE = 1000
+    response = client.post("/accounts/login/", {"login": "a@example.org", "password": "x" * 5000})
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    assert not User.objects.exists()

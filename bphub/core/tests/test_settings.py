@@ -72,3 +72,10 @@ def test_a_huge_form_post_is_refused_before_anything_reads_it(client, db, settin
     assert response.status_code == 413
     assert "too large" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_a_missing_page_says_so_in_the_site_layout(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/exchange/424242/")
+    assert response.status_code == 404
+    assert "There is nothing here, or nothing you have access to." in response.content.decode()

@@ -4,6 +4,17 @@ import pytest
 pytest_plugins = ["bphub.outbox.testing"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: throttling counters, used codes and cached fragments
+    of one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db):
     """The real reference data (members, bodies, seats, themes), loaded as `make run` does."""

@@ -35,6 +35,22 @@ class LoadReport:
         return bool(self.created or self.updated)
 
 
+REFERENCE_VERSION_KEY = "members:reference-version"
+
+
+def reference_version() -> int:
+    """A number that changes whenever reference data changes (keys cached fragments of its pages)."""
+    from django.core.cache import cache
+
+    return cache.get_or_set(REFERENCE_VERSION_KEY, 1, timeout=None)
+
+
+def reference_version_bump() -> None:
+    from django.core.cache import cache
+
+    cache.set(REFERENCE_VERSION_KEY, reference_version() + 1, timeout=None)
+
+
 class ReferenceFileError(ValueError):
     """A reference file row that cannot be loaded; names the file, row and reason."""
 
@@ -222,6 +238,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             report,
             "theme",
         )
+    transaction.on_commit(reference_version_bump)
     return report
 
 
@@ -242,6 +259,7 @@ def reference_record_update(*, actor, instance, form_data: dict, request=None):
     changes = {name: [before[name], after[name]] for name in form_data if before[name] != after[name]}
     verb = "membership.changed" if isinstance(instance, BodyMembership) else "reference.changed"
     audit_record(verb=verb, actor=actor, target=instance, request=request, changes=changes)
+    transaction.on_commit(reference_version_bump)
     return instance
 
 
@@ -265,4 +283,5 @@ def body_membership_create(*, actor, request=None, **values) -> BodyMembership:
         valid_from=str(seat.valid_from or ""),
         valid_to=str(seat.valid_to or ""),
     )
+    transaction.on_commit(reference_version_bump)
     return seat

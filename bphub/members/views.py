@@ -11,16 +11,19 @@ from bphub.core import policy
 from bphub.members import selectors
 from bphub.members.forms import BodyForm, MemberForm, OnDateForm, SeatForm, ThemeForm
 from bphub.members.models import Body, BodyMembership, Member, Theme
-from bphub.members.services import body_membership_create, reference_record_update
+from bphub.members.services import body_membership_create, reference_record_update, reference_version
 
 
 def member_list(request):
-    members = selectors.member_list(
-        standing=request.GET.get("standing", ""),
-        kind=request.GET.get("kind", ""),
-        sub_region=request.GET.get("sub_region", ""),
-    )
-    return render(request, "members/member_list.html", {"members": members, "themes": selectors.theme_list()})
+    # Unknown filter values are ignored, so the cached table has a bounded set of keys.
+    standing = request.GET.get("standing", "") if request.GET.get("standing") in Member.Standing.values else ""
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in Member.Kind.values else ""
+    return render(request, "members/member_list.html", {
+        "members": selectors.member_list(standing=standing, kind=kind),  # lazy: read only on a cache miss
+        "themes": selectors.theme_list(),
+        "filter_key": f"{standing}:{kind}",
+        "reference_version": reference_version(),
+    })
 
 
 def member_detail(request, code: str):

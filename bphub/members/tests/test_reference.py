@@ -178,3 +178,22 @@ def test_a_seat_ending_before_it_starts_is_refused(client, reference, make_user,
     )
     assert response.status_code == 200
     assert BodyMembership.objects.count() == before
+
+
+def test_the_public_member_list_shows_a_correction_at_once(client, reference, make_user, login,
+                                                           django_capture_on_commit_callbacks):
+    assert "Brunei Darussalam" in client.get("/members/").content.decode()  # now cached
+    admin_client = type(client)()
+    login(make_user("rso_admin"), admin_client)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post("/members/BN/edit/", {
+            "name_0": "Negara Brunei Darussalam", "name_1": "", "name_2": "", "kind": "state", "standing": "member",
+            "is_confirmed": "on", "source_note": "",
+        })
+    assert "Negara Brunei Darussalam" in client.get("/members/").content.decode()
+
+
+def test_unknown_member_list_filters_are_ignored(client, reference):
+    response = client.get("/members/?kind=<script>&standing=nonsense")
+    assert response.status_code == 200
+    assert "Australia" in response.content.decode() and "Canada" in response.content.decode()

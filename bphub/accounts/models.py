@@ -106,10 +106,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.RSO_ADMIN
 
     @property
-    def acts_for_member(self) -> bool:
-        return self.role in MEMBER_ROLES and self.member_id is not None
-
-    @property
     def organisation_label(self) -> str:
         return str(self.member) if self.member_id else _("Regional Support Office")
 

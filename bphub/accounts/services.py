@@ -65,9 +65,11 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("This address already has an account.")})
     now = timezone.now()
-    Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    # A new invitation replaces any pending one to the same address; each withdrawal is recorded.
+    for superseded in Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True):
+        superseded.revoked_at = now
+        superseded.save(update_fields=["revoked_at", "updated_at"])
+        audit_record(verb="invitation.revoked", actor=actor, target=superseded, request=request, reason="superseded")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email, full_name=full_name.strip(), role=role, member=member, agency=agency,
@@ -159,31 +161,46 @@ def user_change_role(
     if not can_manage_user(actor, user) or actor.pk == user.pk:
         raise ValidationError(_("You cannot change this person's role."))
     _check_role_and_member(actor=actor, role=role, member=member, agency=agency)
+    chaired_bodies = list(chaired_bodies) if role == Role.WG_CO_CHAIR else []
+    _check_chaired_bodies(member=member, bodies=chaired_bodies)
     before = {"role": user.role, "member": user.member.code if user.member else None,
               "chaired_bodies": sorted(user.chaired_bodies.values_list("code", flat=True))}
     user.role, user.member, user.agency = role, member, agency
+    if role != Role.RSO_ADMIN:
+        # Django admin access belongs to RSO admins only: a changed role takes it away.
+        user.is_staff = user.is_superuser = False
     user.full_clean()
     user.save()
-    user.chaired_bodies.set(chaired_bodies if role == Role.WG_CO_CHAIR else [])
+    user.chaired_bodies.set(chaired_bodies)
     after = {"role": role, "member": member.code if member else None,
-             "chaired_bodies": sorted(body.code for body in chaired_bodies) if role == Role.WG_CO_CHAIR else []}
+             "chaired_bodies": sorted(body.code for body in chaired_bodies)}
     audit_record(verb="user.role_changed", actor=actor, target=user, request=request, before=before, after=after)
     return user
 
 
-def user_sessions_end_all(*, user: User) -> int:
-    count = 0
-    for session in UserSession.objects.filter(user=user):
-        session.end()
-        count += 1
-    from django.contrib.sessions.models import Session
+def _check_chaired_bodies(*, member, bodies) -> None:
+    """A co-chair co-chairs bodies on which their member holds a chair or co-chair seat today."""
+    from bphub.members.models import BodyMembership
 
-    # Sessions not (yet) tracked by allauth's usersessions are ended as well.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-            count += 1
-    return count
+    if not bodies:
+        return
+    held = set(
+        BodyMembership.objects.on(timezone.localdate())
+        .filter(member=member, role__in=[BodyMembership.Role.CO_CHAIR, BodyMembership.Role.CHAIR])
+        .values_list("body_id", flat=True)
+    )
+    refused = sorted(body.code for body in bodies if body.pk not in held)
+    if refused:
+        raise ValidationError({"chaired_bodies": _("%(member)s does not co-chair %(bodies)s today.") % {
+            "member": member, "bodies": ", ".join(refused)}})
+
+
+def user_sessions_end_all(*, user: User) -> int:
+    """End every session of `user` on the server (allauth records each one at sign-in)."""
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
 
 
 @transaction.atomic

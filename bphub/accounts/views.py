@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.accounts import services
 from bphub.accounts.forms import AcceptInvitationForm, InvitationForm, PreferencesForm, RoleForm
-from bphub.accounts.models import Invitation, Role, User
+from bphub.accounts.models import MEMBER_ROLES, Invitation, Role, User
 from bphub.core import policy
 
 
@@ -21,7 +21,8 @@ def _people_visible_to(actor):
     if policy.may(actor, policy.Capability.MANAGE_ALL_USERS) or actor.role == Role.RSO_STAFF:
         return users
     if actor.role == Role.MEMBER_COORDINATOR:
-        return users.filter(member_id=actor.member_id)
+        # A coordinator sees the people they manage: their member's coordinators, officials, co-chairs.
+        return users.filter(member_id=actor.member_id, role__in=MEMBER_ROLES)
     return users.none()
 
 
@@ -105,7 +106,10 @@ def invitation_accept(request, token: str):
         try:
             services.invitation_accept(token=token, password=form.cleaned_data["password1"], request=request)
         except ValidationError as error:
-            form.add_error("password1", error)
+            if hasattr(error, "error_dict"):
+                _add_errors(form, error)  # e.g. the address got an account meanwhile
+            else:
+                form.add_error("password1", error)  # the password rules
         else:
             messages.success(request, _("Your account is ready. Sign in, then set up your authenticator app."))
             return redirect("account_login")
@@ -121,11 +125,14 @@ def person_detail(request, user_id: int):
                  "chaired_bodies": person.chaired_bodies.all()},
         roles=services.roles_assignable_by(request.user),
     )
-    # purge_and_list drops the rows of sessions that ended elsewhere (sign-out, expiry).
-    sessions = sorted(UserSession.objects.purge_and_list(person), key=lambda s: s.last_seen_at, reverse=True)
+    can_end_sessions = policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk
+    sessions = []
+    if can_end_sessions:
+        # purge_and_list drops the rows of sessions that ended elsewhere (sign-out, expiry).
+        sessions = sorted(UserSession.objects.purge_and_list(person), key=lambda s: s.last_seen_at, reverse=True)
     return render(request, "accounts/person_detail.html", {
         "person": person, "can_manage": can_manage, "form": form, "sessions": sessions,
-        "can_end_sessions": policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk,
+        "can_end_sessions": can_end_sessions,
         "can_reset_mfa": policy.may(request.user, policy.Capability.MANAGE_ALL_USERS) and person.pk != request.user.pk,
     })
 

@@ -1,6 +1,6 @@
 """Writing to and reading the append-only audit log."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import models
 from django.utils import timezone
@@ -62,6 +62,6 @@ def audit_event_list(*, verb: str = "", actor_email: str = "", target_type: str 
         events = events.filter(target_type=target_type)
     if since:
         events = events.filter(occurred_at__gte=_start_of(since))
-    if until:
+    if until and until < date.max:
         events = events.filter(occurred_at__lt=_start_of(until + timedelta(days=1)))
     return events

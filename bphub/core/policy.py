@@ -21,10 +21,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core.models import Classification
-
-RSO_ROLES = {"rso_admin", "rso_staff"}
-MEMBER_ROLES = {"member_coordinator", "member_official", "wg_co_chair"}
 
 
 class Action:
@@ -61,10 +59,6 @@ def _role(user) -> str | None:
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return user.role
-
-
-def is_rso(user) -> bool:
-    return _role(user) in RSO_ROLES
 
 
 def acting_member_id(user) -> int | None:

@@ -64,6 +64,14 @@ def area(request, key: str):
     return render(request, "core/area_empty.html", {"area_key": key, "area_title": title, "area_text": text})
 
 
+def _day_or_none(text: str | None):
+    """A YYYY-MM-DD filter value, or None for an empty or impossible date (the filter is then off)."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
 @login_required
 def audit_log(request):
     if not policy.may(request.user, policy.Capability.VIEW_AUDIT_LOG):
@@ -72,8 +80,8 @@ def audit_log(request):
         "verb": request.GET.get("verb", "").strip(),
         "actor_email": request.GET.get("actor", "").strip(),
         "target_type": request.GET.get("target_type", "").strip(),
-        "since": parse_date(request.GET.get("since", "") or "") if request.GET.get("since") else None,
-        "until": parse_date(request.GET.get("until", "") or "") if request.GET.get("until") else None,
+        "since": _day_or_none(request.GET.get("since")),
+        "until": _day_or_none(request.GET.get("until")),
     }
     events = audit_event_list(**filters)
     page = Paginator(events, 50).get_page(request.GET.get("page"))

@@ -1,11 +1,2 @@
-from django.contrib import admin
-
-from bphub.core.admin import ReadOnlyAdmin
-from bphub.knowledge.models import Resource
-
-
-@admin.register(Resource)
-class ResourceAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "kind", "classification", "originator", "published_on"]
-    list_filter = ["kind", "classification"]
-    filter_horizontal = ["released_to", "themes"]
+# Resources are not in the Django admin: every read of a restricted or secretariat record must go
+# through the policy and the audit log, which the admin bypasses. The app's pages are the interface.

@@ -61,10 +61,6 @@ class Member(ReferenceRecord):
     def __str__(self) -> str:
         return localize(self.name).text or self.code
 
-    @property
-    def display_name(self):
-        return localize(self.name)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
@@ -98,18 +94,10 @@ class Body(ReferenceRecord):
     def __str__(self) -> str:
         return localize(self.name).text or self.code
 
-    @property
-    def display_name(self):
-        return localize(self.name)
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("members:body_detail", kwargs={"code": self.code})
-
-    @property
-    def is_working_group(self) -> bool:
-        return self.kind in {self.Kind.WORKING_GROUP, self.Kind.TASK_FORCE}
 
 
 class BodyMembershipQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from bphub.members.models import Body, BodyMembership, Member, Theme
 
 
-def member_list(*, standing: str = "", kind: str = "", sub_region: str = "", q: str = ""):
+def member_list(*, standing: str = "", kind: str = "", sub_region: str = ""):
     members = Member.objects.select_related("sub_region")
     if standing:
         members = members.filter(standing=standing)
@@ -14,8 +14,6 @@ def member_list(*, standing: str = "", kind: str = "", sub_region: str = "", q: 
         members = members.filter(kind=kind)
     if sub_region:
         members = members.filter(sub_region__name=sub_region)
-    if q:
-        members = members.filter(code__icontains=q) | members.filter(name__icontains=q)
     return members.order_by("standing", "kind", "name__en")
 
 

@@ -238,6 +238,8 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             report,
             "theme",
         )
+    audit_record(verb="reference.loaded", created=report.created, updated=report.updated,
+                 kept_local=report.kept_local)
     transaction.on_commit(reference_version_bump)
     return report
 
@@ -249,7 +251,9 @@ def reference_record_update(*, actor, instance, form_data: dict, request=None):
 
     if not policy.may(actor, policy.Capability.EDIT_REFERENCE_DATA):
         raise ValidationError(_("Only RSO admins can correct reference data."))
-    before = {name: str(getattr(instance, name)) for name in form_data}
+    # Read "before" from the database: a bound ModelForm has already put the new values on `instance`.
+    stored = type(instance).objects.get(pk=instance.pk)
+    before = {name: str(getattr(stored, name)) for name in form_data}
     for name, value in form_data.items():
         setattr(instance, name, value)
     instance.edited_in_app_at = timezone.now()

@@ -31,7 +31,9 @@ def member_detail(request, code: str):
         member = selectors.member_with_seats(code)
     except Member.DoesNotExist:
         raise Http404 from None
-    return render(request, "members/member_detail.html", {"member": member, "today": timezone.localdate()})
+    return render(request, "members/member_detail.html", {
+        "member": member, "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
+    })
 
 
 def body_list(request):

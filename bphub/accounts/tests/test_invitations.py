@@ -378,3 +378,36 @@ def test_withdrawing_an_accepted_invitation_is_refused(client, make_user, login,
     invitation.refresh_from_db()
     assert invitation.status == "accepted"
     assert not AuditEvent.objects.filter(verb="invitation.revoked").exists()
+
+
+def test_accepting_when_the_address_got_an_account_meanwhile_says_so(client, make_user, australia):
+    # given a pending invitation, and an account created for the same address in the meantime
+    inviter = make_user(Role.RSO_STAFF)
+    invitation, path = pending_invitation(inviter, australia)
+    make_user(Role.MEMBER_OFFICIAL, australia, email=invitation.email)
+    # when the invitee accepts
+    response = accept(client, path)
+    # then the page says why, and no second account exists
+    assert response.status_code == 200
+    assert "already exists" in page_text(response).lower()
+    assert User.objects.filter(email__iexact=invitation.email).count() == 1
+
+
+def test_a_new_invitation_to_the_same_address_withdraws_the_old_one_on_the_record(make_user, australia):
+    inviter = make_user(Role.RSO_STAFF)
+    first, _token = pending_invitation(inviter, australia)
+    services.invitation_create(actor=inviter, email=first.email, full_name="New Person", role=Role.MEMBER_OFFICIAL,
+                               member=australia)
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    event = AuditEvent.objects.get(verb="invitation.revoked")
+    assert event.target_id == str(first.pk) and event.data["reason"] == "superseded"
+
+
+def test_a_coordinator_does_not_see_alumni_or_researchers_of_their_member(client, make_user, login, australia):
+    alumnus = make_user(Role.ALUMNUS, australia)
+    official = make_user(Role.MEMBER_OFFICIAL, australia)
+    login(make_user(Role.MEMBER_COORDINATOR, australia))
+    page = client.get(reverse("accounts:people_list")).content.decode()
+    assert official.email in page and alumnus.email not in page
+    assert client.get(reverse("accounts:person_detail", args=[alumnus.pk])).status_code == 404

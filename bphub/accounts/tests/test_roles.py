@@ -12,8 +12,16 @@ from bphub.members.models import Body
 
 
 @pytest.fixture
-def working_group(db):
-    return Body.objects.create(code="WG-TEST", name={"en": "Test working group"}, kind=Body.Kind.WORKING_GROUP)
+def working_group(db, indonesia):
+    """A working group that Indonesia co-chairs (so Indonesians may be named its co-chairs)."""
+    from datetime import date
+
+    from bphub.members.models import BodyMembership
+
+    body = Body.objects.create(code="WG-TEST", name={"en": "Test working group"}, kind=Body.Kind.WORKING_GROUP)
+    BodyMembership.objects.create(member=indonesia, body=body, role=BodyMembership.Role.CO_CHAIR,
+                                  valid_from=date(2020, 1, 1))
+    return body
 
 
 def change_role(client, person, **data):
@@ -121,10 +129,9 @@ def test_rso_staff_cannot_make_an_admin_nor_touch_one(client, make_user, login):
     login(make_user(Role.RSO_STAFF))
 
     promote = change_role(client, person, role=Role.RSO_ADMIN)
-    demote = change_role(client, admin, role=Role.RSO_STAFF)
-
     assert promote.status_code == 302
     assert "Check the role form" in " ".join(messages_of(client.get(promote.url)))
+    demote = change_role(client, admin, role=Role.RSO_STAFF)
     assert demote.status_code == 404
     person.refresh_from_db()
     admin.refresh_from_db()
@@ -194,3 +201,24 @@ def test_person_page_shows_the_role_form_to_managers(client, make_user, login, a
     assert page.status_code == 200
     assert "Pat Person" in page_text(page)
     assert reverse("accounts:person_role", args=[person.pk]) in page.content.decode()
+
+
+def test_nobody_is_named_co_chair_of_a_body_their_member_does_not_co_chair(client, make_user, login, australia,
+                                                                            working_group):
+    # given an Australian official and a working group that only Indonesia co-chairs
+    person = make_user(Role.MEMBER_OFFICIAL, australia)
+    login(make_user(Role.RSO_ADMIN))
+    # when an admin names them co-chair of it
+    response = change_role(client, person, role=Role.WG_CO_CHAIR, member=australia.pk,
+                           chaired_bodies=[working_group.pk])
+    # then it is refused, saying why, and nothing changes
+    assert "does not co-chair WG-TEST" in " ".join(messages_of(client.get(response.url)))
+    person.refresh_from_db()
+    assert person.role == Role.MEMBER_OFFICIAL and not person.chaired_bodies.exists()
+
+
+def test_a_changed_role_takes_django_admin_access_away(make_user, australia):
+    admin = make_user(Role.RSO_ADMIN, is_staff=True, is_superuser=True)
+    services.user_change_role(actor=make_user(Role.RSO_ADMIN), user=admin, role=Role.MEMBER_OFFICIAL, member=australia)
+    admin.refresh_from_db()
+    assert not admin.is_staff and not admin.is_superuser

@@ -30,3 +30,9 @@ def test_the_audit_page_filters_by_day(client, db, make_user, login):
     assert "2026-03-10 23:30" in page  # shown in the reader's zone
     page = client.get("/audit/?verb=test.&since=2026-03-11&until=2026-03-11").content.decode()
     assert "No events match." in page
+
+
+def test_impossible_or_extreme_dates_do_not_break_the_audit_page(client, db, make_user, login):
+    login(make_user("rso_admin"))
+    for query in ("since=2024-02-30", "until=2024-13-01", "until=9999-12-31", "since=0001-01-01", "since=garbage"):
+        assert client.get(f"/audit/?{query}").status_code == 200, query

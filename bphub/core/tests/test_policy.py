@@ -101,3 +101,15 @@ def test_capabilities_by_role(db, make_user):
     assert policy.may(make_user("member_coordinator"), policy.Capability.INVITE_USERS)
     assert not policy.may(make_user("member_official"), policy.Capability.INVITE_USERS)
     assert not policy.may(None, policy.Capability.INVITE_USERS)
+
+
+def test_the_gate_for_an_action_answers_404_to_who_may_only_read(world, make_user):
+    from django.http import Http404
+
+    record = resource(world, Classification.MEMBERS)
+    official = make_user("member_official", world["a"])
+    coordinator = make_user("member_coordinator", world["a"])
+    with pytest.raises(Http404):
+        policy.get_for_action_or_404(Resource.objects.all(), official, policy.Action.CHANGE, pk=record.pk)
+    gate = policy.get_for_action_or_404
+    assert gate(Resource.objects.all(), coordinator, policy.Action.CHANGE, pk=record.pk) == record

@@ -197,3 +197,20 @@ def test_unknown_member_list_filters_are_ignored(client, reference):
     response = client.get("/members/?kind=<script>&standing=nonsense")
     assert response.status_code == 200
     assert "Australia" in response.content.decode() and "Canada" in response.content.decode()
+
+
+def test_a_correction_is_audited_with_what_it_was_and_what_it_became(client, reference, make_user, login):
+    login(make_user("rso_admin"))
+    client.post("/members/bodies/DWG/edit/", {
+        "name_0": "Disruption Working Group", "name_1": "", "name_2": "", "kind": "working_group",
+        "established": "2014", "is_confirmed": "on", "source_note": "",
+    })
+    event = AuditEvent.objects.get(verb="reference.changed")
+    before, after = event.data["changes"]["name"]
+    assert "Disruption of Criminal Networks" in before and "Disruption Working Group" in after
+
+
+def test_loading_the_reference_files_is_audited(db):
+    report = reference_load()
+    event = AuditEvent.objects.get(verb="reference.loaded")
+    assert event.data["created"] == report.created

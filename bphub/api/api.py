@@ -20,7 +20,9 @@ public resources need no authentication.
 **Languages.** Multilingual texts come as an object of every version (`"title": {"en": "…"}`) and
 the version picked for you (`"title_display"`), chosen by `?lang=`, else `Accept-Language`.
 
-**Lists** are paged: `{"count", "next", "previous", "results"}`; `?page=` and `?page_size=` (at most 200).
+**Lists** are paged: `{"count", "next", "previous", "results"}`; `?page=` (at most 1,000,000) and
+`?page_size=` (at most 200). The resource list gives each record in short form, without `summary` or
+`url`; fetch one resource for the whole record (reads of restricted and secretariat records are audited).
 
 **Errors** are JSON: `{"code", "message", "details"}` with a stable `code`: `malformed_json` (400),
 `not_authenticated` (401), `permission_denied` / `csrf_failed` (403), `not_found` (404, also for

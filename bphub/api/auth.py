@@ -4,8 +4,11 @@ A bad token is refused outright (401), never read as "anonymous". The session wo
 signed in past MFA (so the docs page can try routes) and needs the CSRF token for unsafe methods.
 """
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -34,7 +37,20 @@ class TokenAuth(HttpBearer):
         request.user = user = api_token.user
         request.api_token = api_token
         request.api_auth_method = "token"
+        _activate_time_zone_of(user)
         return user
+
+
+def _activate_time_zone_of(user) -> None:
+    """Days and times in the token owner's zone, as the web pages do for them.
+
+    UserPreferencesMiddleware ran before the token was read and saw an anonymous caller; it also
+    deactivates the zone when the response is done.
+    """
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        timezone.activate(zoneinfo.ZoneInfo("UTC"))
 
 
 class SessionAuth(APIKeyCookie):

@@ -6,22 +6,12 @@ API routes are called with a personal access token (or a session past MFA); `dat
 from django.urls import reverse
 
 from bphub.core.authz import ROLES, SIGNED_IN_ROLES, ClassifiedListRoute, ClassifiedRoute, RoleRoute, register
+from bphub.knowledge.authz import make_resource
 
 EVERYONE = frozenset(ROLES)
 # Spelled out, not read from the policy, so that the matrix catches a change to the policy.
 CAN_CREATE = frozenset({"rso_admin", "rso_staff", "member_coordinator", "wg_co_chair"})
 CAN_VIEW_AUDIT = frozenset({"rso_admin"})
-
-
-def make_resource(*, classification, originator=None, body=None, released_to=(), marker=""):
-    from bphub.knowledge.models import Resource
-
-    resource = Resource.objects.create(
-        title={"en": f"Matrix resource {marker}"}, kind=Resource.Kind.REPORT,
-        classification=classification, originator=originator, body=body,
-    )
-    resource.released_to.set(released_to or [])
-    return resource
 
 
 def someone_elses_token_path(context) -> str:

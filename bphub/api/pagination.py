@@ -7,13 +7,15 @@ from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
 MAX_PAGE_SIZE = 200
+# Far past any real list, and small enough that the offset fits every database's integers.
+MAX_PAGE = 1_000_000
 
 
 class PageNumberPagination(PaginationBase):
     items_attribute = "results"
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1 (at most 1,000,000).")
         page_size: int = Field(
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_PAGE_SIZE, description="Items per page (at most 200)."
         )

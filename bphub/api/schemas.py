@@ -187,29 +187,23 @@ class ThemeOut(Schema):
 
 
 # --- Resources ---------------------------------------------------------------------------------
-class ResourceOut(Schema):
+class ResourceListItemOut(Schema):
+    """A resource as the list shows it: no summary or link. Those are read one record at a time,
+    through the detail route, where reads of restricted and secretariat records are audited."""
+
     id: int
     title: dict[str, str]
     title_display: LocalizedOut
-    summary: dict[str, str]
-    summary_display: LocalizedOut
     kind: str
-    url: str
     published_on: date | None
     classification: str
     originator: str | None = Field(description="Member code; null when the RSO originated it.")
     body: str | None = Field(description="Body code, for body-level records.")
-    themes: list[str]
-    created_at: datetime
-    updated_at: datetime
+    themes: list[str] = Field(description="Theme codes.")
 
     @staticmethod
     def resolve_title_display(obj, context):
         return display(obj.title, context)
-
-    @staticmethod
-    def resolve_summary_display(obj, context):
-        return display(obj.summary, context)
 
     @staticmethod
     def resolve_originator(obj):
@@ -222,6 +216,20 @@ class ResourceOut(Schema):
     @staticmethod
     def resolve_themes(obj):
         return [theme.code for theme in obj.themes.all()]
+
+
+class ResourceOut(ResourceListItemOut):
+    """A whole resource, with its summary and link."""
+
+    summary: dict[str, str]
+    summary_display: LocalizedOut
+    url: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_summary_display(obj, context):
+        return display(obj.summary, context)
 
 
 def _check_languages(value: dict[str, str]) -> dict[str, str]:

@@ -42,8 +42,8 @@ def healthz(request):
 def home(request):
     from bphub.knowledge.selectors import resource_list_visible_to
 
-    # The home page shows titles only: no themes prefetch, no summaries loaded.
-    recent = resource_list_visible_to(user=request.user).prefetch_related(None).only("id", "title", "classification")
+    # The home page shows titles only: no summaries loaded.
+    recent = resource_list_visible_to(user=request.user).only("id", "title", "classification")
     # The seats come from the policy's per-request cache: the visibility filter used them already.
     context = {"recent_resources": recent[:5], "seats": policy.current_seats(request.user)}
     return render(request, "core/home.html", context)

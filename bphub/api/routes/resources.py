@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from bphub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY
 from bphub.api.errors import ApiError
 from bphub.api.pagination import PageNumberPagination
-from bphub.api.schemas import ErrorOut, ResourceIn, ResourceOut
+from bphub.api.schemas import ErrorOut, ResourceIn, ResourceListItemOut, ResourceOut
 from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
 from bphub.knowledge.models import Resource
@@ -18,7 +18,7 @@ from bphub.members.models import Body, Member, Theme
 router = Router(tags=["resources"])
 
 
-@router.get("/resources", response=list[ResourceOut], auth=AUTH_OPTIONAL, url_name="resource_list",
+@router.get("/resources", response=list[ResourceListItemOut], auth=AUTH_OPTIONAL, url_name="resource_list",
             openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
 def resources(
@@ -27,9 +27,13 @@ def resources(
     theme: str = Query("", description="Theme code."),
     q: str = Query("", description="Words in the title."),
 ):
-    """The resources you may read (anonymous callers: public ones only)."""
+    """The resources you may read (anonymous callers: public ones only).
+
+    Each item is a short form without `summary` or `url`: fetch `GET /resources/{resource_id}` for the
+    whole record (reads of restricted and secretariat records are written to the audit log).
+    """
     resources = resource_list_visible_to(user=request.auth, kind=kind or "", theme=theme, q=q.strip())
-    return resources.select_related("originator", "body")
+    return resources.select_related("originator", "body").prefetch_related("themes")
 
 
 @router.get("/resources/{resource_id}", response={200: ResourceOut, 404: ErrorOut}, auth=AUTH_OPTIONAL,

@@ -94,6 +94,38 @@ def test_restricted_read_through_the_api_is_audited(client, library, make_user, 
     ]
 
 
+def test_list_gives_short_records_and_only_the_audited_detail_gives_the_content(client, library, make_user, bearer):
+    from bphub.members.models import Theme
+
+    # given a secretariat note with a summary and a link, and an RSO staff member's token
+    note = library["secretariat"]
+    note.summary, note.url = {"en": "Who attends the closed session"}, "https://rso.example.org/note"
+    note.save()
+    note.themes.set([Theme.objects.get(code="border-management")])
+    user = make_user("rso_staff")
+    headers = bearer(user)
+    # when they list the library
+    listed = client.get(RESOURCES, headers=headers)
+    # then every item is the short form (themes included), nothing sensitive shows and no read is logged
+    assert listed.status_code == 200
+    assert "Who attends the closed session" not in listed.content.decode()
+    assert "rso.example.org/note" not in listed.content.decode()
+    item = next(item for item in listed.json()["results"] if item["id"] == note.pk)
+    assert set(item) == {"id", "title", "title_display", "classification", "kind", "published_on", "originator",
+                         "body", "themes"}
+    assert item["themes"] == ["border-management"] and item["classification"] == "secretariat"
+    assert not AuditEvent.objects.filter(verb="record.read").exists()
+    # when they open the note itself
+    detail = client.get(f"{RESOURCES}/{note.pk}", headers=headers).json()
+    # then they get the content, and the read is logged
+    assert detail["summary"] == {"en": "Who attends the closed session"}
+    assert detail["url"] == "https://rso.example.org/note"
+    assert detail["themes"] == ["border-management"]
+    assert list(AuditEvent.objects.filter(verb="record.read").values_list("actor_id", "target_id")) == [
+        (user.pk, str(note.pk))
+    ]
+
+
 def test_list_filters_by_kind_theme_and_words(client, reference, make_resource):
     from bphub.members.models import Theme
 
@@ -146,6 +178,22 @@ def test_page_size_is_capped_at_200(client, db):
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "page_size"
     assert client.get(RESOURCES, {"page_size": 200}).status_code == 200
+
+
+def test_a_page_number_too_large_for_the_database_is_refused_naming_the_field(client, db, make_resource):
+    # given
+    make_resource("Guide")
+    # when
+    huge = client.get(RESOURCES, {"page": "99999999999999999999"})
+    past_the_cap = client.get(RESOURCES, {"page": 1_000_001})
+    last_allowed = client.get(RESOURCES, {"page": 1_000_000})
+    # then
+    assert huge.status_code == past_the_cap.status_code == 422
+    assert huge.json()["code"] == "validation_error"
+    assert [detail["field"] for detail in huge.json()["details"]] == ["page"]
+    assert [detail["field"] for detail in past_the_cap.json()["details"]] == ["page"]
+    assert last_allowed.status_code == 200
+    assert last_allowed.json()["count"] == 1 and last_allowed.json()["results"] == []
 
 
 def test_multilingual_text_comes_whole_and_picked_for_the_reader(client, db, make_resource):
@@ -301,3 +349,41 @@ def test_audit_events_filter_by_actor_and_days(client, make_user, bearer):
     assert mine.json()["count"] == 1
     assert mine.json()["results"][0]["actor_email"] == "boss@rso.example.org"
     assert none.json()["count"] == 0
+
+
+def test_a_token_caller_reads_days_in_their_own_time_zone(client, make_user, bearer):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    # given an RSO admin in Bangkok (UTC+7) and events around the day D, in Bangkok time
+    bangkok, day = ZoneInfo("Asia/Bangkok"), date(2025, 3, 10)
+    admin = make_user("rso_admin", time_zone="Asia/Bangkok")
+    headers = bearer(admin)
+    at = {
+        "early on D": datetime(2025, 3, 10, 0, 30, tzinfo=bangkok),  # still 9 March in UTC
+        "late on D": datetime(2025, 3, 10, 23, 30, tzinfo=bangkok),
+        "early on D+1": datetime(2025, 3, 11, 0, 30, tzinfo=bangkok),  # still 10 March in UTC
+    }
+    for label, occurred_at in at.items():
+        AuditEvent.objects.create(verb="test.tz", target_label=label, occurred_at=occurred_at)
+    # when they ask for the events of D with their token
+    response = client.get("/api/v1/audit-events", {"verb": "test.tz", "since": day.isoformat(),
+                                                   "until": day.isoformat()}, headers=headers)
+    # then they get D as lived in Bangkok
+    assert response.status_code == 200
+    assert {event["target_label"] for event in response.json()["results"]} == {"early on D", "late on D"}
+
+
+def test_a_token_owner_with_an_unknown_time_zone_reads_days_in_utc(client, make_user, bearer):
+    from datetime import UTC, datetime
+
+    # given an admin whose stored zone is not a real one
+    headers = bearer(make_user("rso_admin", time_zone="Mars/Olympus_Mons"))
+    AuditEvent.objects.create(verb="test.tz", target_label="late UTC", occurred_at=datetime(2025, 3, 10, 23, 30,
+                                                                                           tzinfo=UTC))
+    # when
+    response = client.get("/api/v1/audit-events", {"verb": "test.tz", "since": "2025-03-10", "until": "2025-03-10"},
+                          headers=headers)
+    # then the request works, in UTC
+    assert response.status_code == 200
+    assert [event["target_label"] for event in response.json()["results"]] == ["late UTC"]

@@ -47,8 +47,12 @@ def test_openapi_schema_is_valid_and_lists_every_route(client, db):
         ("/api/v1/tokens/{token_id}", "delete"), ("/api/v1/audit-events", "get"),
     }
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
-    page = schema["components"]["schemas"]["PagedResourceOut"]["properties"]
+    components = schema["components"]["schemas"]
+    page = components["PagedResourceListItemOut"]["properties"]
     assert set(page) == {"count", "next", "previous", "results"}
+    assert page["results"]["items"] == {"$ref": "#/components/schemas/ResourceListItemOut"}
+    assert {"summary", "summary_display", "url"}.isdisjoint(components["ResourceListItemOut"]["properties"])
+    assert {"summary", "summary_display", "url"} <= set(components["ResourceOut"]["properties"])
     assert schema["components"]["schemas"]["ResourceIn"]["additionalProperties"] is False
 
 

@@ -33,6 +33,17 @@ def healthz(request):
         checks["task_backend"] = type(task_backends["default"]).__name__
     except Exception as error:  # noqa: BLE001
         checks["task_queue"] = f"error: {type(error).__name__}"
+    if checks["database"] == "ok":
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        from bphub.core.models import WorkerHeartbeat
+
+        # Informative only: a queue without a live worker still accepts work (it waits, it is not lost).
+        recent = timezone.now() - timedelta(seconds=settings.TASK_WORKER_STALE_AFTER_SECONDS)
+        checks["workers_alive"] = WorkerHeartbeat.objects.filter(last_seen_at__gte=recent).count()
     healthy = checks["database"] == "ok" and checks["task_queue"] == "ok"
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503

@@ -26,6 +26,8 @@ class Resource(ClassifiedModel, TimeStampedModel):
 
     class Meta:
         ordering = ["-published_on", "-id"]
+        # Lists show the newest first: the index serves that order without sorting the table.
+        indexes = [models.Index(fields=["-published_on", "-id"], name="resource_newest_first")]
 
     def __str__(self) -> str:
         return localize(self.title).text

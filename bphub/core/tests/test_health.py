@@ -18,3 +18,11 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, db, monkey
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["status"] == "unavailable"
+
+
+def test_healthz_counts_the_live_task_workers(client, db):
+    from bphub.core.worker import heartbeat_beat
+
+    assert json.loads(client.get("/healthz").content)["checks"]["workers_alive"] == 0
+    heartbeat_beat(worker_id="health-test-worker")
+    assert json.loads(client.get("/healthz").content)["checks"]["workers_alive"] == 1

@@ -1,6 +1,5 @@
 """Writes about people: invitations, roles, deactivation, sessions. Each one is audited."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -19,12 +18,9 @@ from django.utils.translation import gettext as _
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, Invitation, Role, User
 from bphub.core import policy
 from bphub.core.audit import audit_record
+from bphub.core.tokens import token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def roles_assignable_by(actor: User) -> list[str]:
@@ -73,7 +69,7 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         email=email, full_name=full_name.strip(), role=role, member=member, agency=agency,
-        token_hash=_token_hash(token), invited_by=actor, expires_at=now + INVITATION_VALID_FOR,
+        token_hash=token_digest(token), invited_by=actor, expires_at=now + INVITATION_VALID_FOR,
     )
     invitation.full_clean()
     invitation.save()
@@ -93,7 +89,7 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
 
 def invitation_for_token(token: str) -> Invitation:
     """The pending invitation for `token`. Raises ValidationError naming why it cannot be used."""
-    invitation = Invitation.objects.filter(token_hash=_token_hash(token or "")).first()
+    invitation = Invitation.objects.filter(token_hash=token_digest(token or "")).first()
     if invitation is None:
         raise ValidationError(
             _("This invitation link is not valid. Check that you copied the whole link."), code="invalid"

@@ -1,6 +1,5 @@
 """Personal access tokens: created, revoked and checked only here."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,13 +11,10 @@ from django.utils.translation import gettext as _
 
 from bphub.api.models import ApiToken
 from bphub.core.audit import audit_record
+from bphub.core.tokens import token_digest
 
 TOKEN_SCHEME = "bph"
 LAST_USED_WRITE_INTERVAL = timedelta(minutes=1)
-
-
-def token_hash(raw_token: str) -> str:
-    return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -45,7 +41,7 @@ def token_create(*, user, name: str, days: int | None = None, not_after=None, ac
     prefix = secrets.token_hex(4)
     raw_token = f"{TOKEN_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken(
-        user=user, name=name, prefix=prefix, token_hash=token_hash(raw_token),
+        user=user, name=name, prefix=prefix, token_hash=token_digest(raw_token),
         created_at=now, expires_at=min(now + timedelta(days=days), not_after or now + timedelta(days=days)),
     )
     token.full_clean()
@@ -73,7 +69,7 @@ def token_authenticate(raw_token: str) -> ApiToken | None:
     if len(parts) != 3 or parts[0] != TOKEN_SCHEME:
         return None
     try:
-        token = ApiToken.objects.select_related("user").get(token_hash=token_hash(raw_token.strip()))
+        token = ApiToken.objects.select_related("user").get(token_hash=token_digest(raw_token.strip()))
     except ApiToken.DoesNotExist:
         return None
     if not secrets.compare_digest(token.prefix, parts[1]) or not token.is_usable:

@@ -1,15 +1,4 @@
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(settings):
-    """Rate-limit counters and used TOTP codes live in the cache: a local-memory one (whatever the
-    shell's BPHUB_ENV says), emptied for each test."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

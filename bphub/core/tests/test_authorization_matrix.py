@@ -162,7 +162,7 @@ def role_context(cast, make_user):
     from allauth.usersessions.models import UserSession
 
     from bphub.accounts.models import Invitation
-    from bphub.accounts.services import _token_hash
+    from bphub.core.tokens import token_digest
 
     person = make_user("member_official", cast["members"]["A"])
     inviter = make_user("rso_staff")
@@ -174,7 +174,7 @@ def role_context(cast, make_user):
         full_name="Invitee",
         role="member_official",
         member=cast["members"]["A"],
-        token_hash=_token_hash(token),
+        token_hash=token_digest(token),
         invited_by=inviter,
         expires_at=timezone.now() + timezone.timedelta(days=1),
     )

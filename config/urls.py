@@ -19,7 +19,7 @@ urlpatterns = [
     path("exchange/", include("bphub.knowledge.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("meetings/", core_views.area, {"key": "meetings"}, name="area_meetings"),
-    path("directory/", core_views.area, {"key": "directory"}, name="area_directory"),
+    path("directory/", include("bphub.directory.urls")),
     path("research/", core_views.area, {"key": "research"}, name="area_research"),
     path("secondments/", core_views.area, {"key": "secondments"}, name="area_secondments"),
     path("trends/", core_views.area, {"key": "trends"}, name="area_trends"),

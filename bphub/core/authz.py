@@ -124,7 +124,7 @@ register(
     ),
     *[
         RoleRoute(f"area_{key}", lambda ctx, key=key: f"/{key}/")
-        for key in ("meetings", "directory", "research", "secondments", "trends")
+        for key in ("meetings", "research", "secondments", "trends")
     ],
 )
 exempt(

@@ -11,7 +11,7 @@ AREAS = [
     ("home", _("Home"), "home"),
     ("meetings", _("Meetings"), "area_meetings"),
     ("members", _("Members & bodies"), "members:member_list"),
-    ("directory", _("Directory"), "area_directory"),
+    ("directory", _("Directory"), "directory:person_list"),
     ("exchange", _("Exchange"), "knowledge:resource_list"),
     ("research", _("Research"), "area_research"),
     ("secondments", _("Secondments & alumni"), "area_secondments"),

@@ -62,7 +62,6 @@ def home(request):
 
 AREA_TEXT = {
     "meetings": (_("Meetings"), _("Meetings, agendas, delegations, outcomes and action items will appear here.")),
-    "directory": (_("Directory"), _("The map of member agencies and the focal-point directory will appear here.")),
     "research": (_("Research"), _("The registry of country and sub-regional studies will appear here.")),
     "secondments": (_("Secondments & alumni"), _("Secondment placements and the alumni network will appear here.")),
     "trends": (_("Trends"), _("Shared analysis of emerging trends in irregular migration will appear here.")),

@@ -1,0 +1,1 @@
+"""Authorization-matrix registrations for this part of the directory."""

@@ -1,0 +1,87 @@
+"""Access helpers for the directory, on top of the one policy (`bphub.core.policy`).
+
+- Reading an agency or focal point is `policy.visible_to` / `can_view` (originator = its member).
+- Contact details (emails, phones) are for people who act for a member or the RSO only, whatever
+  the record's classification: the public, researchers and alumni never see them.
+- Managing a member's directory (edit, import, review proposals, merge) is for the RSO and that
+  member's coordinators (`policy.can(user, CHANGE, record)` for one record).
+"""
+
+from django.http import Http404
+
+from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
+from bphub.core import policy
+from bphub.core.policy import Action
+from bphub.directory.models import Agency, EngagementList, FocalPoint
+
+
+def _role(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return user.role
+
+
+def can_see_contacts(user, focal_point: FocalPoint | None = None) -> bool:
+    """May `user` read emails and phones (of `focal_point`, which they must be able to see)?"""
+    role = _role(user)
+    if role not in RSO_ROLES and not (role in MEMBER_ROLES and user.member_id):
+        return False
+    return focal_point is None or policy.can_view(user, focal_point)
+
+
+def can_manage_member(user, member) -> bool:
+    """May `user` edit, import and review the directory of `member`?"""
+    role = _role(user)
+    if role in RSO_ROLES:
+        return True
+    return role == "member_coordinator" and member is not None and user.member_id == member.pk
+
+
+def managed_member_ids(user) -> set[int] | None:
+    """Members whose directory `user` manages: None means all (RSO), else a set (maybe empty)."""
+    role = _role(user)
+    if role in RSO_ROLES:
+        return None
+    if role == "member_coordinator" and user.member_id:
+        return {user.member_id}
+    return set()
+
+
+def focal_points_visible_to(user):
+    return policy.visible_to(FocalPoint.objects.all(), user)
+
+
+def agencies_visible_to(user):
+    return policy.visible_to(Agency.objects.all(), user)
+
+
+def get_focal_point_for_view(user, pk) -> FocalPoint:
+    """The (not merged) focal point if `user` may see it; Http404 otherwise, as if missing."""
+    return policy.get_visible_or_404(FocalPoint.objects.select_related("member", "agency"), user, pk=pk)
+
+
+def get_focal_point_for_change(user, pk) -> FocalPoint:
+    """The focal point if `user` may change it (RSO, or its member's coordinator); Http404 otherwise."""
+    record = get_focal_point_for_view(user, pk)
+    if not policy.can(user, Action.CHANGE, record) or not can_manage_member(user, record.member):
+        raise Http404
+    return record
+
+
+def get_agency_for_view(user, pk) -> Agency:
+    return policy.get_visible_or_404(Agency.objects.select_related("member", "parent"), user, pk=pk)
+
+
+def get_agency_for_change(user, pk) -> Agency:
+    record = get_agency_for_view(user, pk)
+    if not policy.can(user, Action.CHANGE, record) or not can_manage_member(user, record.member):
+        raise Http404
+    return record
+
+
+def engagement_lists_visible_to(user):
+    return policy.visible_to(EngagementList.objects.select_related("owner"), user)
+
+
+def get_engagement_list_for_view(user, pk) -> EngagementList:
+    return policy.get_visible_or_404(EngagementList.objects.all(), user, pk=pk)

@@ -1,0 +1,48 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from bphub.directory.permissions import managed_member_ids
+from bphub.directory.validation import format_phone
+
+register = template.Library()
+
+# (key, label, URL name, only for people who manage a directory)
+TABS = (
+    ("people", _("Focal points"), "directory:person_list", False),
+    ("agencies", _("Agencies"), "directory:agency_list", False),
+    ("coverage", _("Coverage"), "directory:coverage", False),
+    ("network", _("Network"), "directory:network", False),
+    ("health", _("Health"), "directory:health", True),
+    ("lists", _("Engagement lists"), "directory:list_index", False),
+    ("import", _("Import"), "directory:import_start", True),
+    ("proposals", _("Proposed changes"), "directory:proposal_list", True),
+)
+
+
+@register.inclusion_tag("directory/_tabs.html", takes_context=True)
+def directory_tabs(context, active: str = ""):
+    """The directory's sub-navigation; management tabs only for the RSO and coordinators."""
+    user = context["request"].user
+    managed = managed_member_ids(user)
+    manages = managed is None or bool(managed)
+    tabs = []
+    for key, label, url_name, management in TABS:
+        if management and not manages:
+            continue
+        try:
+            tabs.append((key, label, reverse(url_name)))
+        except NoReverseMatch:
+            continue  # a part not built yet
+    return {"tabs": tabs, "active": active}
+
+
+@register.inclusion_tag("directory/_freshness.html")
+def freshness(record):
+    """The freshness badge of an agency or focal point (shown wherever the record appears)."""
+    return {"record": record}
+
+
+@register.filter
+def phone(e164: str) -> str:
+    return format_phone(e164)

@@ -160,6 +160,7 @@ class Agency(TimeStampedModel, ClassifiedModel, ReviewedRecord):
         help_text=_("Separate domains with spaces or commas."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(default=False, editable=False)  # generated, fictitious demo content
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False
     )
@@ -218,6 +219,9 @@ class FocalPoint(TimeStampedModel, ClassifiedModel, ReviewedRecord):
     verified_via = models.CharField(_("verified through"), max_length=16, blank=True)
     verified_until = models.DateField(_("verified until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_demo = models.BooleanField(default=False, editable=False)  # generated, fictitious demo content
+    # The review date for which the member's coordinators were told the record is delinquent.
+    delinquency_notified_for = models.DateField(null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from", editable=False
     )
@@ -379,6 +383,8 @@ class ConfirmationRequest(models.Model):
 
     focal_point = models.ForeignKey(FocalPoint, on_delete=models.CASCADE, related_name="confirmation_requests")
     token_digest = models.CharField(max_length=64, unique=True)
+    # The review date this request answers: one request per review cycle.
+    for_review_due_on = models.DateField(null=True, blank=True)
     sent_to = models.EmailField()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -101,6 +101,10 @@ def invitation_accept(request, token: str):
         invitation = services.invitation_for_token(token)
     except ValidationError as error:
         return render(request, "accounts/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
+    if request.method == "GET":
+        from bphub.directory.services.records import focal_points_sign_of_life_by_email
+
+        focal_points_sign_of_life_by_email(invitation.email)  # opening it is a sign of life, not a confirmation
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -55,6 +55,7 @@ def focal_point_snapshot(focal_point: FocalPoint) -> dict[str, Any]:
             for r in focal_point.roles.select_related("body", "theme").order_by("kind", "id")
         ],
         "is_active": focal_point.is_active,
+        "account": focal_point.user_id,
         "review_cadence_days": focal_point.review_cadence_days,
         "last_confirmed_at": focal_point.last_confirmed_at.isoformat() if focal_point.last_confirmed_at else None,
         "last_confirmed_via": focal_point.last_confirmed_via,
@@ -541,3 +542,31 @@ def agency_merge(*, survivor: Agency, duplicate: Agency, actor) -> Agency:
     revision_record(duplicate, actor=actor, source=Revision.Source.MERGE, source_ref=ref)
     audit_record(verb="agency.merged", actor=actor, target=survivor, duplicate=duplicate.pk, moved=moved)
     return survivor
+
+
+def focal_points_sign_of_life_by_email(address: str, *, at=None) -> int:
+    """Someone opened a link mailed to `address` (an invitation): a sign of life of that person."""
+    ids = Email.objects.filter(address=address.strip().lower()).values("focal_point_id")
+    return FocalPoint.objects.filter(pk__in=ids).update(last_sign_of_life_at=at or timezone.now())
+
+
+def focal_point_link_account(*, user) -> FocalPoint | None:
+    """Link a new platform account to the one focal point of its member with the same email.
+
+    One person record serves the directory, meetings, training and alumni. Nothing is linked
+    when no record or several match, or the record already has an account.
+    """
+    if not user.member_id:
+        return None
+    matches = list(
+        FocalPoint.objects.filter(
+            member_id=user.member_id, user__isnull=True, emails__address=user.email.strip().lower()
+        ).distinct()[:2]
+    )
+    if len(matches) != 1:
+        return None
+    person = matches[0]
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    revision_record(person, actor=user, source=Revision.Source.EDIT, source_ref=f"account:{user.pk}")
+    return person

@@ -136,3 +136,31 @@ def test_a_new_record_is_up_to_date_and_never_confirmed(indonesia):
     person = make_focal_point(indonesia)
     assert person.freshness == Freshness.UP_TO_DATE and person.is_never_confirmed
     assert Email.objects.filter(focal_point=person).count() == 1
+
+
+def test_opening_an_invitation_is_a_sign_of_life_not_a_confirmation(indonesia, make_user, client):
+    from bphub.accounts.services import invitation_create
+
+    rso = make_user("rso_admin", member=None)
+    person = make_focal_point(indonesia, emails=["ayu@imigrasi.go.id"])
+    _invitation, token = invitation_create(
+        actor=rso, email="Ayu@imigrasi.go.id", full_name="Ayu", role="member_official", member=indonesia
+    )
+    response = client.get(f"/invitations/accept/{token}/")
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert person.last_sign_of_life_at is not None
+    assert person.last_confirmed_at is None and person.freshness == Freshness.UP_TO_DATE
+
+
+def test_an_accepted_invitation_links_the_account_to_the_person(indonesia, make_user):
+    from bphub.accounts.services import invitation_accept, invitation_create
+
+    rso = make_user("rso_admin", member=None)
+    person = make_focal_point(indonesia, emails=["ayu@imigrasi.go.id"])
+    _invitation, token = invitation_create(
+        actor=rso, email="ayu@imigrasi.go.id", full_name="Ayu", role="member_official", member=indonesia
+    )
+    user = invitation_accept(token=token, password="a long enough passphrase 2026")
+    person.refresh_from_db()
+    assert person.user == user

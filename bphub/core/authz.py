@@ -67,6 +67,8 @@ class RoleRoute:
     success_status: int | tuple = 200
     denied_status: int = 404
     anonymous_status: int | None = None  # default: 302 (web) or 401 (API) unless "anonymous" allowed
+    # The route acts on something of member A (ctx["member"]): member roles of another member are denied.
+    own_member_only: bool = False
 
 
 @dataclass(frozen=True)

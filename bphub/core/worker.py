@@ -28,7 +28,10 @@ logger = logging.getLogger(__name__)
 
 # Run by every worker after each heartbeat, in this order; each takes `now` and must be safe to
 # run from several workers at once.
-MAINTENANCE_JOBS = ("bphub.outbox.services.outbox_requeue_orphans",)
+MAINTENANCE_JOBS = (
+    "bphub.outbox.services.outbox_requeue_orphans",
+    "bphub.directory.services.freshness.freshness_sweep_if_due",
+)
 
 
 def worker_id_new() -> str:

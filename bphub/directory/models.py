@@ -326,7 +326,7 @@ class FocalPointRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        label = RoleKind(self.kind).label
+        label = str(RoleKind(self.kind).label)
         if self.body_id:
             return f"{label}: {self.body.code}"
         if self.theme_id:

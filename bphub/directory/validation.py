@@ -4,6 +4,7 @@ Each `clean_*` returns the normalised value or raises ValidationError with a mes
 can act on; callers add the row and column.
 """
 
+import functools
 import zoneinfo
 
 import phonenumbers
@@ -82,11 +83,16 @@ def clean_language(raw: str) -> str:
     raise ValidationError(_("“%(value)s” is not a language code we know (e.g. en, id, th).") % {"value": raw})
 
 
+@functools.cache
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # reads the disk: once per process
+
+
 def clean_time_zone(raw: str) -> str:
     name = (raw or "").strip()
     if not name:
         return ""
-    if name not in zoneinfo.available_timezones():
+    if name not in _time_zone_names():
         raise ValidationError(_("“%(value)s” is not a time zone name (e.g. Asia/Jakarta).") % {"value": raw})
     return name
 

@@ -227,6 +227,8 @@ def test_role_route(route_name, role, position, client, make_user, cast, role_co
         }
     ):
         allowed = False  # a coordinator manages only their own member's people
+    if route.own_member_only and position not in (None, "A"):
+        allowed = False
     client, _user = _client_for(client, make_user, cast, role, position)
     data = route.data(role_context) if callable(route.data) else route.data
     response = _request(client, route.method, route.path(role_context), data, route.api)

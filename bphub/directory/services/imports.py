@@ -1,0 +1,1028 @@
+"""The focal-point spreadsheet import: read → validate → match → preview → apply (all-or-nothing).
+
+A member's list arrives as XLSX or CSV. `import_analyse` reads it (a file that is not what it
+claims, has no usable header, is empty or too big raises ImportFileError with one message and
+nothing is written), validates every row with the shared field rules (`bphub.directory.validation`)
+and matches each row against the member's people and against the other rows of the file
+(`bphub.directory.services.matching`). Each row gets one outcome:
+
+- new: nobody alike; applying creates the person;
+- updated: one person matched and the file adds or changes something (the changes are listed);
+- unchanged: one person matched and the file says nothing new (applying confirms the record);
+- conflicting: the email is one person's and the name another's, several people are alike, or two
+  rows of the file are the same person: the file must be fixed;
+- rejected: the row breaks a field rule (each error names the row, the column and the reason).
+
+A blank cell keeps what the directory has, and an import never removes anything: emails, phones
+and roles in the file are added to the person's. `import_preview` stores the analysis as an
+ImportBatch; `import_apply` applies it in one transaction after analysing the stored rows again
+against the directory as it is then, and refuses when anything would come out differently.
+"""
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bphub.core.audit import audit_record
+from bphub.directory.models import (
+    Agency,
+    ConfirmedVia,
+    Email,
+    FocalPoint,
+    FocalPointRole,
+    ImportBatch,
+    Phone,
+    Revision,
+    RoleKind,
+)
+from bphub.directory.services.matching import (
+    REASON_EMAIL,
+    REASON_NAME,
+    PersonIndex,
+    name_keys,
+    person_index_for_member,
+)
+from bphub.directory.services.records import diff_snapshots, focal_point_save, focal_point_snapshot
+from bphub.directory.text import fold, name_key, search_text_for
+from bphub.directory.validation import (
+    clean_emails,
+    clean_language,
+    clean_phones,
+    clean_roles,
+    clean_time_zone,
+)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+
+NEW, UPDATED, UNCHANGED, CONFLICTING, REJECTED = "new", "updated", "unchanged", "conflicting", "rejected"
+OUTCOMES = (NEW, UPDATED, UNCHANGED, CONFLICTING, REJECTED)
+OUTCOME_LABELS = {
+    NEW: gettext_lazy("New"),
+    UPDATED: gettext_lazy("Updated"),
+    UNCHANGED: gettext_lazy("Unchanged"),
+    CONFLICTING: gettext_lazy("Conflicting"),
+    REJECTED: gettext_lazy("Rejected"),
+}
+
+# The template's columns, in order, with the header the template writes.
+COLUMNS = {
+    "full_name": "Full name",
+    "local_name": "Local name",
+    "title": "Title",
+    "agency": "Agency",
+    "emails": "Emails",
+    "phones": "Phones",
+    "roles": "Roles",
+    "preferred_language": "Preferred language",
+    "time_zone": "Time zone",
+}
+REQUIRED_COLUMNS = ("full_name",)
+MULTI_COLUMNS = ("emails", "phones")  # may come in several columns (Phone, Mobile...)
+TEXT_LIMITS = {"full_name": 200, "local_name": 200, "title": 200}
+
+# Header variants, compared after folding case and diacritics and dropping spaces and punctuation.
+HEADER_VARIANTS = {
+    "full_name": (
+        "full name",
+        "name",
+        "name latin",
+        "name latin script",
+        "name in latin script",
+        "name english",
+        "english name",
+        "name in english",
+        "person",
+        "focal point",
+        "focal point name",
+    ),
+    "local_name": (
+        "local name",
+        "name local",
+        "name local script",
+        "name in own script",
+        "name own script",
+        "own script name",
+        "native name",
+        "name native",
+        "name in local script",
+        "local script name",
+    ),
+    "title": ("title", "position", "job title", "title position", "designation", "rank", "job", "post"),
+    "agency": (
+        "agency",
+        "agency acronym",
+        "agency name",
+        "agency name acronym",
+        "acronym",
+        "organisation",
+        "organization",
+        "ministry",
+        "department",
+        "agency department",
+    ),
+    "emails": ("email", "emails", "email address", "email addresses", "mail", "e mail address"),
+    "phones": (
+        "phone",
+        "phones",
+        "telephone",
+        "tel",
+        "mobile",
+        "mobile phone",
+        "cell",
+        "phone number",
+        "phone numbers",
+        "telephone number",
+        "office phone",
+        "work phone",
+        "contact number",
+    ),
+    "roles": ("roles", "role", "focal point role", "focal point roles", "roles in the bali process"),
+    "preferred_language": ("preferred language", "language", "lang", "working language"),
+    "time_zone": ("time zone", "timezone", "tz"),
+}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in fold(str(text or "")) if ch.isalnum())
+
+
+HEADER_LOOKUP = {_squash(variant): name for name, variants in HEADER_VARIANTS.items() for variant in variants}
+
+
+def header_field(header: str) -> str | None:
+    """The column a header means ("E-mail address" → "emails"), or None if it means nothing to us."""
+    return HEADER_LOOKUP.get(_squash(header))
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported; the message says why, for the person who sent it."""
+
+
+# -- reading the file ---------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]  # as written in the file
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # phone numbers typed as numbers
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _table_from_rows(numbered_rows) -> Table:
+    """The first non-empty row is the header; later empty rows are skipped (their numbers kept)."""
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, raw in numbered_rows:
+        cells = [_cell_text(value) for value in raw]
+        if not any(cells):
+            continue
+        if headers is None:
+            headers = cells
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s rows; split it into smaller files.") % {"max": f"{MAX_ROWS:,}"}
+            )
+        rows.append((number, cells))
+    if headers is None:
+        raise ImportFileError(_("The file is empty."))
+    while headers and not headers[-1]:
+        headers.pop()
+    if not rows:
+        raise ImportFileError(_("The file has a header but no rows of people."))
+    return Table(headers=headers, rows=rows)
+
+
+def _read_xlsx(content: bytes) -> Table:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not content.startswith(b"PK\x03\x04"):
+        raise ImportFileError(_("The file is not an Excel workbook (.xlsx), although its name says so."))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
+        raise ImportFileError(_("The file is not an Excel workbook (.xlsx), although its name says so.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        return _table_from_rows(enumerate(sheet.iter_rows(values_only=True), start=1))
+    except ImportFileError:
+        raise
+    # A damaged sheet inside a valid zip: openpyxl raises any of these (XML errors are SyntaxErrors).
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, SyntaxError, zipfile.BadZipFile, OSError):
+        raise ImportFileError(_("The workbook could not be read; save it again as .xlsx and retry.")) from None
+    finally:
+        workbook.close()
+
+
+def _read_csv(content: bytes) -> Table:
+    if b"\x00" in content[:65536]:
+        raise ImportFileError(_("The file is not a CSV text file, although its name says so."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8” and retry.")) from None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return _table_from_rows(enumerate(reader, start=1))
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file could not be read: %(error)s") % {"error": error}) from None
+
+
+def read_table(filename: str, content: bytes) -> Table:
+    """The header and rows of an XLSX or CSV file. Raises ImportFileError (one message)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(max)s MB; split it into smaller files.") % {"max": MAX_FILE_BYTES // 2**20}
+        )
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        return _read_xlsx(content)
+    if extension in {"csv", "txt"}:
+        return _read_csv(content)
+    raise ImportFileError(_("Upload an .xlsx or .csv file (this one is “%(name)s”).") % {"name": filename[-80:]})
+
+
+def map_columns(headers: list[str]) -> tuple[dict[str, list[int]], list[str]]:
+    """{column: [positions]} and the headers that were ignored. Raises ImportFileError for a
+    header without the required columns or with two columns that mean the same single field."""
+    columns: dict[str, list[int]] = defaultdict(list)
+    ignored: list[str] = []
+    for position, header in enumerate(headers):
+        name = header_field(header)
+        if name is None:
+            if header:
+                ignored.append(header)
+            continue
+        if columns[name] and name not in MULTI_COLUMNS:
+            raise ImportFileError(
+                _("The columns “%(a)s” and “%(b)s” both mean “%(field)s”; keep one.")
+                % {"a": headers[columns[name][0]], "b": header, "field": COLUMNS[name]}
+            )
+        columns[name].append(position)
+    missing = [COLUMNS[name] for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise ImportFileError(
+            _("The header (row 1) has no “%(missing)s” column. Expected columns: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS.values())}
+        )
+    return dict(columns), ignored
+
+
+# -- what the directory already holds -------------------------------------------------------------
+
+
+def role_label(kind: str, body_code: str | None, theme_code: str | None) -> str:
+    """A role as the spreadsheet writes it (national, som, wg:CODE, theme:code)."""
+    if kind == RoleKind.WORKING_GROUP:
+        return f"wg:{body_code}"
+    if kind == RoleKind.THEMATIC:
+        return f"theme:{theme_code}"
+    return {RoleKind.NATIONAL: "national", RoleKind.SOM_DELEGATE: "som"}.get(kind, kind)
+
+
+@dataclass
+class DirectoryState:
+    """A member's directory as the import needs it, loaded in a handful of queries."""
+
+    member: object
+    region: str
+    agencies: dict[int, Agency]
+    agency_by_label: dict[str, list[int]]  # folded acronym or English name -> agency pks
+    bodies: dict
+    themes: dict
+    people: dict[int, dict]  # pk -> {fields..., "emails", "phones", "roles"}
+    index: PersonIndex = field(default_factory=PersonIndex)
+
+    def agency_label(self, pk) -> str:
+        agency = self.agencies.get(pk)
+        return "" if agency is None else (agency.acronym or str(agency))
+
+
+def load_directory_state(member) -> DirectoryState:
+    from bphub.members.models import Body, Theme
+
+    today = timezone.localdate()
+    agencies = {a.pk: a for a in Agency.objects.filter(member=member)}
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for agency in agencies.values():
+        for label in {agency.acronym, *(agency.name or {}).values()}:
+            if label and agency.pk not in by_label[fold(label)]:
+                by_label[fold(label)].append(agency.pk)
+    people = {
+        row["pk"]: {**row, "emails": [], "phones": [], "roles": []}
+        for row in FocalPoint.objects.filter(member=member).values(
+            "pk", "full_name", "local_name", "title", "agency_id", "preferred_language", "time_zone"
+        )
+    }
+    for pk, address in (
+        Email.objects.filter(focal_point_id__in=people)
+        .order_by("-is_primary", "id")
+        .values_list("focal_point_id", "address")
+    ):
+        people[pk]["emails"].append(address)
+    for pk, number in (
+        Phone.objects.filter(focal_point_id__in=people)
+        .order_by("-is_primary", "id")
+        .values_list("focal_point_id", "number")
+    ):
+        people[pk]["phones"].append(number)
+    for role in FocalPointRole.objects.filter(focal_point_id__in=people).values(
+        "focal_point_id", "kind", "body__code", "theme__code", "valid_from", "valid_to"
+    ):
+        if (role["valid_from"] is None or role["valid_from"] <= today) and (
+            role["valid_to"] is None or role["valid_to"] >= today
+        ):
+            label = role_label(role["kind"], role["body__code"], role["theme__code"])
+            if label not in people[role["focal_point_id"]]["roles"]:
+                people[role["focal_point_id"]]["roles"].append(label)
+    index = person_index_for_member(member, people=[(pk, p["full_name"], p["local_name"]) for pk, p in people.items()])
+    return DirectoryState(
+        member=member,
+        region=member.country.code if member.country else "",
+        agencies=agencies,
+        agency_by_label=dict(by_label),
+        bodies={b.code.upper(): b for b in Body.objects.all()},
+        themes={t.code.lower(): t for t in Theme.objects.all()},
+        people=people,
+        index=index,
+    )
+
+
+def directory_fingerprint(member) -> str:
+    """Changes whenever anything the matching reads of `member`'s directory changes (every write
+    through the record services touches `updated_at` or adds a row), or the day does (roles end)."""
+    from django.db.models import Count, Max
+
+    people = FocalPoint.all_objects.filter(member=member)
+    parts = [
+        timezone.localdate().isoformat(),
+        people.aggregate(n=Count("pk"), at=Max("updated_at"), merged=Count("merged_into")),
+        Agency.all_objects.filter(member=member).aggregate(n=Count("pk"), at=Max("updated_at")),
+    ]
+    for model in (Email, Phone, FocalPointRole):
+        parts.append(model.objects.filter(focal_point__member=member).aggregate(n=Count("pk"), last=Max("pk")))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# -- validating rows ------------------------------------------------------------------------------
+
+
+class _Memo:
+    """Remembers a clean_* function's answer per raw value (time-zone checks read the disk)."""
+
+    def __init__(self, function):
+        self.function, self.answers = function, {}
+
+    def __call__(self, raw):
+        if raw not in self.answers:
+            try:
+                self.answers[raw] = (self.function(raw), None)
+            except ValidationError as error:
+                self.answers[raw] = (None, error)
+        value, error = self.answers[raw]
+        if error is not None:
+            raise error
+        return value
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+def validate_table(table: Table, columns: dict[str, list[int]], state: DirectoryState) -> list[dict]:
+    """Every row normalised: {"row", "data" (only the fields with a value), "errors" [{"column", "reason"}]}."""
+    clean_language_memo, clean_time_zone_memo = _Memo(clean_language), _Memo(clean_time_zone)
+    headers = table.headers
+    result = []
+    for number, cells in table.rows:
+        data: dict = {}
+        errors: list[dict] = []
+
+        def cell(position, cells=cells):
+            return cells[position].strip() if position < len(cells) else ""
+
+        def fail(name, reason, position=None, errors=errors):
+            position = columns[name][0] if position is None else position
+            errors.append({"column": headers[position], "reason": str(reason)})
+
+        for name in ("full_name", "local_name", "title"):
+            if name in columns:
+                value = " ".join(cell(columns[name][0]).split())
+                if len(value) > TEXT_LIMITS[name]:
+                    fail(name, _("Longer than %(max)s characters.") % {"max": TEXT_LIMITS[name]})
+                elif value:
+                    data[name] = value
+        if "full_name" not in data and not any(e["column"] == headers[columns["full_name"][0]] for e in errors):
+            fail("full_name", _("The name is required."))
+        if "agency" in columns and (raw := cell(columns["agency"][0])):
+            found = state.agency_by_label.get(fold(raw), [])
+            if len(found) == 1:
+                data["agency"] = found[0]
+            elif found:
+                fail("agency", _("“%(value)s” names several agencies; use the acronym.") % {"value": raw})
+            else:
+                fail("agency", _("“%(value)s” is not an agency of this member.") % {"value": raw})
+        for name, clean in (("emails", clean_emails), ("phones", None)):
+            values: list[str] = []
+            for position in columns.get(name, ()):
+                raw = cell(position)
+                if not raw:
+                    continue
+                try:
+                    cleaned = clean(raw) if clean else clean_phones(raw, region=state.region)
+                except ValidationError as error:
+                    fail(name, _message(error), position)
+                    continue
+                values += [v for v in cleaned if v not in values]
+            if values:
+                data[name] = values
+        if "roles" in columns and (raw := cell(columns["roles"][0])):
+            try:
+                roles = clean_roles(raw, bodies=state.bodies, themes=state.themes)
+            except ValidationError as error:
+                fail("roles", _message(error))
+            else:
+                data["roles"] = [
+                    role_label(r["kind"], getattr(r["body"], "code", None), getattr(r["theme"], "code", None))
+                    for r in roles
+                ]
+        for name, clean in (("preferred_language", clean_language_memo), ("time_zone", clean_time_zone_memo)):
+            if name in columns and (raw := cell(columns[name][0])):
+                try:
+                    data[name] = clean(raw)
+                except ValidationError as error:
+                    fail(name, _message(error))
+        result.append({"row": number, "data": data, "errors": errors})
+    return result
+
+
+# -- matching and outcomes ------------------------------------------------------------------------
+
+SCALAR_FIELDS = ("full_name", "local_name", "title", "preferred_language", "time_zone")
+
+
+def _merged(person: dict, data: dict, *, by_email: bool) -> dict:
+    """The person as the row would leave them: blank cells keep, lists only grow. A name only
+    changes for a person found by email whose name really differs (not just in case, accents,
+    word order or script): a person found by their name keeps the directory's spelling."""
+    after = {name: data.get(name) or person[name] for name in SCALAR_FIELDS}
+    for name in ("full_name", "local_name"):
+        if person[name] and (not by_email or name_key(after[name]) == name_key(person[name])):
+            after[name] = person[name]
+    after["agency_id"] = data.get("agency") or person["agency_id"]
+    for name in ("emails", "phones", "roles"):
+        after[name] = person[name] + [v for v in data.get(name, []) if v not in person[name]]
+    return after
+
+
+def _changes(person: dict, data: dict, state: DirectoryState, *, by_email: bool) -> dict[str, list]:
+    after = _merged(person, data, by_email=by_email)
+    changes = {}
+    for name in (*SCALAR_FIELDS, "emails", "phones", "roles"):
+        if after[name] != person[name]:
+            changes[name] = [person[name], after[name]]
+    if after["agency_id"] != person["agency_id"]:
+        changes["agency"] = [state.agency_label(person["agency_id"]), state.agency_label(after["agency_id"])]
+    return changes
+
+
+def _who(state: DirectoryState, pk) -> str:
+    person = state.people.get(pk)
+    return f"{person['full_name']} (#{pk})" if person else f"#{pk}"
+
+
+def classify_rows(rows: list[dict], state: DirectoryState, headers: dict[str, str]) -> list[dict]:
+    """Each validated row's outcome against the directory and the file's other rows.
+
+    `headers` names each field's column as written in the file (for the reasons given).
+    Returns report rows {"row", "outcome", "full_name", "match", "match_label", "errors", "changes"}.
+    """
+    report = []
+    file_index = PersonIndex()
+    by_row: dict[int, dict] = {}
+    matched_by: dict[int, int] = {}  # focal point pk -> first row that matched it
+    name_column = headers.get("full_name", COLUMNS["full_name"])
+    email_column = headers.get("emails", COLUMNS["emails"])
+
+    def conflict(entry, column, reason):
+        entry["outcome"] = CONFLICTING
+        entry["changes"] = {}
+        entry["errors"].append({"column": column, "reason": reason})
+
+    for row in rows:
+        data = row["data"]
+        entry = {
+            "row": row["row"],
+            "outcome": REJECTED if row["errors"] else NEW,
+            "full_name": data.get("full_name", ""),
+            "match": None,
+            "match_label": "",
+            "errors": list(row["errors"]),
+            "changes": {},
+        }
+        report.append(entry)
+        by_row[row["row"]] = entry
+        if row["errors"]:
+            continue
+        keys = name_keys(data["full_name"], data.get("local_name", ""))
+        emails = data.get("emails", [])
+
+        same_rows = file_index.match(keys=keys, emails=emails)
+        file_index.add(row["row"], keys=keys, emails=emails)
+        if same_rows:
+            for other in same_rows:
+                column = email_column if other.reason == REASON_EMAIL else name_column
+                conflict(entry, column, _("Row %(row)s is the same person; keep one row.") % {"row": other.ref})
+                earlier = by_row[other.ref]
+                if earlier["outcome"] != REJECTED:
+                    conflict(earlier, column, _("Row %(row)s is the same person; keep one row.") % {"row": row["row"]})
+            continue
+
+        by_email = list(state.index.match_emails(emails))
+        by_name = state.index.match_names(keys)
+        match = None
+        matched_by_email = bool(by_email)
+        if len(by_email) > 1:
+            conflict(
+                entry,
+                email_column,
+                _("These addresses belong to different people: %(people)s.")
+                % {"people": ", ".join(_who(state, pk) for pk in sorted(by_email))},
+            )
+        elif by_email:
+            match = by_email[0]
+            others = sorted(pk for pk in by_name if pk != match)
+            if others and match not in by_name:
+                conflict(
+                    entry,
+                    name_column,
+                    _("The email belongs to %(email_person)s but the name is like %(name_people)s.")
+                    % {
+                        "email_person": _who(state, match),
+                        "name_people": ", ".join(_who(state, pk) for pk in others),
+                    },
+                )
+                match = None
+        elif len(by_name) > 1:
+            conflict(
+                entry,
+                name_column,
+                _("Several people have a name like this: %(people)s; add their email to tell them apart.")
+                % {"people": ", ".join(_who(state, pk) for pk in sorted(by_name, key=lambda pk: -by_name[pk]))},
+            )
+        elif by_name:
+            match = next(iter(by_name))
+        if entry["outcome"] == CONFLICTING or match is None:
+            continue
+        if match in matched_by:
+            first = by_row[matched_by[match]]
+            reason = _("Rows %(a)s and %(b)s are both %(person)s; keep one row.") % {
+                "a": first["row"],
+                "b": row["row"],
+                "person": _who(state, match),
+            }
+            conflict(entry, name_column, reason)
+            if first["outcome"] != CONFLICTING:
+                conflict(first, name_column, reason)
+            continue
+        matched_by[match] = row["row"]
+        entry["match"] = match
+        entry["match_label"] = _who(state, match)
+        entry["match_reason"] = REASON_EMAIL if matched_by_email else REASON_NAME
+        entry["changes"] = _changes(state.people[match], data, state, by_email=matched_by_email)
+        entry["outcome"] = UPDATED if entry["changes"] else UNCHANGED
+    return report
+
+
+def count_outcomes(report_rows: list[dict]) -> dict[str, int]:
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for entry in report_rows:
+        counts[entry["outcome"]] += 1
+    return counts
+
+
+@dataclass
+class Analysis:
+    rows: list[dict]  # normalised rows, as stored in ImportBatch.rows
+    report: dict  # counts, columns, report rows
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.report["counts"]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.counts[REJECTED] or self.counts[CONFLICTING])
+
+
+def import_analyse(*, member, filename: str, content: bytes) -> Analysis:
+    """Read, validate and match a file for `member` without writing anything.
+
+    Raises ImportFileError when the file cannot be imported at all.
+    """
+    table = read_table(filename, content)
+    columns, ignored = map_columns(table.headers)
+    fingerprint = directory_fingerprint(member)
+    state = load_directory_state(member)
+    rows = validate_table(table, columns, state)
+    headers = {name: table.headers[positions[0]] for name, positions in columns.items()}
+    report_rows = classify_rows(rows, state, headers)
+    return Analysis(
+        rows=rows,
+        report={
+            "filename": filename,
+            "member": member.code,
+            "counts": count_outcomes(report_rows),
+            "columns": headers,
+            "ignored_columns": ignored,
+            "directory_fingerprint": fingerprint,
+            "rows": report_rows,
+        },
+    )
+
+
+def report_as_json(report: dict, *, applied: bool, dry_run: bool = False, error: str = "") -> dict:
+    """The report for scripts: counts per outcome and each row with errors."""
+    return {
+        "file": report.get("filename", ""),
+        "member": report.get("member", ""),
+        "dry_run": dry_run,
+        "applied": applied,
+        "error": error or None,
+        "counts": report.get("counts", dict.fromkeys(OUTCOMES, 0)),
+        "rows": [
+            {"row": e["row"], "outcome": e["outcome"], "full_name": e["full_name"], "errors": e["errors"]}
+            for e in report.get("rows", [])
+            if e["errors"]
+        ],
+    }
+
+
+# -- preview, apply, discard ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_preview(*, member, filename: str, content: bytes, actor=None) -> ImportBatch:
+    """Analyse the file and keep the result as a previewed ImportBatch (nothing else is written).
+
+    Raises ImportFileError (no batch is kept) when the file cannot be imported at all.
+    """
+    analysis = import_analyse(member=member, filename=filename, content=content)
+    batch = ImportBatch.objects.create(
+        member=member,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        filename=filename[:255],
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows=analysis.rows,
+        report=analysis.report,
+    )
+    audit_record(
+        verb="directory.import_previewed",
+        actor=batch.created_by,
+        target=batch,
+        member=member.code,
+        filename=batch.filename,
+        sha256=batch.sha256,
+        counts=analysis.counts,
+    )
+    return batch
+
+
+def _signature(report_rows: list[dict]) -> list[tuple]:
+    return [(e["row"], e["outcome"], e["match"], e["changes"]) for e in report_rows]
+
+
+def _bulk_create_new(batch: ImportBatch, rows: list[dict], state: DirectoryState, *, actor, now) -> list[int]:
+    """Create the new people in bulk, each with emails, phones, roles and a first revision whose
+    snapshot is what `records.focal_point_snapshot` would write."""
+    member = state.member
+    today = timezone.localdate(now)
+    people = []
+    for row in rows:
+        data = row["data"]
+        person = FocalPoint(
+            member=member,
+            originator=member,
+            agency_id=data.get("agency"),
+            **{name: data.get(name, "") for name in SCALAR_FIELDS},
+            last_confirmed_at=now,
+            last_confirmed_via=ConfirmedVia.IMPORT,
+            created_at=now,
+            updated_at=now,
+        )
+        person.review_due_on = timezone.localdate(now) + timedelta(days=person.review_cadence_days)
+        person.search_text = search_text_for(person.full_name, person.local_name)
+        people.append(person)
+    FocalPoint.objects.bulk_create(people, batch_size=1000)
+    emails, phones, roles, revisions = [], [], [], []
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    for person, row in zip(people, rows, strict=True):
+        data = row["data"]
+        emails += [
+            Email(focal_point=person, address=a, is_primary=i == 0) for i, a in enumerate(data.get("emails", []))
+        ]
+        phones += [Phone(focal_point=person, number=n, is_primary=i == 0) for i, n in enumerate(data.get("phones", []))]
+        wanted = clean_roles("; ".join(data.get("roles", [])), bodies=state.bodies, themes=state.themes)
+        # Created in the order records._set_current_roles uses, so the snapshots agree.
+        keyed = sorted(
+            (((str(r["kind"]), getattr(r["body"], "pk", None), getattr(r["theme"], "pk", None)), r) for r in wanted),
+            key=lambda item: str(item[0]),
+        )
+        roles += [
+            FocalPointRole(focal_point=person, kind=key[0], body_id=key[1], theme_id=key[2], valid_from=today)
+            for key, _role in keyed
+        ]
+        snapshot_roles = sorted(
+            (
+                {
+                    "kind": key[0],
+                    "body": role["body"].code if role["body"] else None,
+                    "theme": role["theme"].code if role["theme"] else None,
+                    "valid_from": today.isoformat(),
+                    "valid_to": None,
+                }
+                for key, role in keyed
+            ),
+            key=lambda r: r["kind"],
+        )
+        revisions.append(
+            Revision(
+                record_type="focal_point",
+                record_id=person.pk,
+                number=1,
+                created_at=now,
+                actor=actor_user,
+                actor_label=getattr(actor, "email", "") or "",
+                source=Revision.Source.IMPORT,
+                source_ref=f"import:{batch.pk}",
+                snapshot={
+                    "member": member.code,
+                    "agency": person.agency_id,
+                    "agency_label": str(state.agencies[person.agency_id]) if person.agency_id else "",
+                    **{name: getattr(person, name) for name in SCALAR_FIELDS},
+                    "classification": person.classification,
+                    "released_to": [],
+                    "emails": data.get("emails", []),
+                    "phones": data.get("phones", []),
+                    "roles": snapshot_roles,
+                    "is_active": person.is_active,
+                    "account": None,
+                    "review_cadence_days": person.review_cadence_days,
+                    "last_confirmed_at": now.isoformat(),
+                    "last_confirmed_via": ConfirmedVia.IMPORT.value,
+                    "verified_until": None,
+                },
+                changes={},
+            )
+        )
+    Email.objects.bulk_create(emails, batch_size=2000)
+    Phone.objects.bulk_create(phones, batch_size=2000)
+    FocalPointRole.objects.bulk_create(roles, batch_size=2000)
+    if revisions:
+        # Should records.focal_point_snapshot gain a field, a new record's value of it is the same
+        # for every person created here: take it from one real snapshot.
+        real = focal_point_snapshot(people[0])
+        missing = {key: value for key, value in real.items() if key not in revisions[0].snapshot}
+        for revision in revisions:
+            revision.snapshot.update(missing)
+    Revision.objects.bulk_create(revisions, batch_size=1000)
+    return [p.pk for p in people]
+
+
+def _bulk_confirm(batch: ImportBatch, pks: list[int], *, actor, now) -> None:
+    """The file lists these people as they are: their records count as confirmed by the import."""
+    if not pks:
+        return
+    people = list(FocalPoint.objects.filter(pk__in=pks).only("pk", "review_cadence_days", "created_at"))
+    for person in people:
+        person.last_confirmed_at = now
+        person.last_confirmed_via = ConfirmedVia.IMPORT
+        person.review_due_on = person.compute_review_due_on()
+        person.updated_at = now
+    FocalPoint.objects.bulk_update(
+        people, ["last_confirmed_at", "last_confirmed_via", "review_due_on", "updated_at"], batch_size=1000
+    )
+    latest: dict[int, Revision] = {}
+    for revision in Revision.objects.filter(record_type="focal_point", record_id__in=pks).order_by(
+        "record_id", "-number"
+    ):
+        latest.setdefault(revision.record_id, revision)
+    from bphub.directory.services.records import revision_record
+
+    revisions = []
+    for person in people:
+        last = latest.get(person.pk)
+        if last is None:  # a record made outside the services: snapshot it the slow way
+            revision_record(person, actor=actor, source=Revision.Source.IMPORT, source_ref=f"import:{batch.pk}")
+            continue
+        snapshot = {
+            **last.snapshot,
+            "last_confirmed_at": now.isoformat(),
+            "last_confirmed_via": ConfirmedVia.IMPORT.value,
+        }
+        revisions.append(
+            Revision(
+                record_type="focal_point",
+                record_id=person.pk,
+                number=last.number + 1,
+                created_at=now,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor_label=getattr(actor, "email", "") or "",
+                source=Revision.Source.IMPORT,
+                source_ref=f"import:{batch.pk}",
+                snapshot=snapshot,
+                changes=diff_snapshots(last.snapshot, snapshot),
+            )
+        )
+    Revision.objects.bulk_create(revisions, batch_size=1000)
+
+
+def _save_updated(batch: ImportBatch, person: FocalPoint, entry: dict, data: dict, state, *, actor) -> None:
+    after = _merged(state.people[person.pk], data, by_email=entry.get("match_reason") == REASON_EMAIL)
+    changed = entry["changes"]
+    save_data = {name: after[name] for name in (*SCALAR_FIELDS, "emails", "phones") if name in changed}
+    if "agency" in changed:
+        save_data["agency"] = state.agencies.get(after["agency_id"])
+    if "roles" in changed:
+        save_data["roles"] = clean_roles("; ".join(after["roles"]), bodies=state.bodies, themes=state.themes)
+    focal_point_save(
+        focal_point=person,
+        data=save_data,
+        actor=actor,
+        source=Revision.Source.IMPORT,
+        source_ref=f"import:{batch.pk}",
+        confirmed_via=ConfirmedVia.IMPORT,
+    )
+
+
+def import_apply(*, batch: ImportBatch, actor=None) -> ImportBatch:
+    """Apply a previewed batch, all or nothing, in one transaction.
+
+    New rows are created, updated rows saved through `focal_point_save`, unchanged rows confirmed;
+    every record's revision says `import:<batch id>`. Raises ValidationError (nothing written)
+    when the batch is not a preview, has rejected or conflicting rows, or when the directory has
+    changed since the preview so that some row would come out differently.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("member").get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.PREVIEWED:
+            raise ValidationError(_("This import was already applied or discarded."))
+        counts = batch.report.get("counts", {})
+        if counts.get(REJECTED) or counts.get(CONFLICTING):
+            raise ValidationError(_("Some rows are rejected or conflicting. Fix them in the file and upload it again."))
+        unchanged_since_preview = directory_fingerprint(batch.member) == batch.report.get("directory_fingerprint")
+        state = load_directory_state(batch.member)
+        if unchanged_since_preview:  # the same rows against the same directory: the same outcomes
+            fresh = batch.report["rows"]
+        else:
+            fresh = classify_rows(batch.rows, state, batch.report.get("columns", {}))
+        if _signature(fresh) != _signature(batch.report.get("rows", [])):
+            raise ValidationError(
+                _("The directory has changed since this preview. Upload the file again for a new preview.")
+            )
+        now = timezone.now()
+        data_by_row = {row["row"]: row["data"] for row in batch.rows}
+        new_rows = [{"data": data_by_row[e["row"]]} for e in fresh if e["outcome"] == NEW]
+        created = _bulk_create_new(batch, new_rows, state, actor=actor, now=now)
+        updated = [e for e in fresh if e["outcome"] == UPDATED]
+        people = FocalPoint.objects.select_related("member", "agency").in_bulk([e["match"] for e in updated])
+        for entry in updated:
+            _save_updated(batch, people[entry["match"]], entry, data_by_row[entry["row"]], state, actor=actor)
+        unchanged = [e["match"] for e in fresh if e["outcome"] == UNCHANGED]
+        _bulk_confirm(batch, unchanged, actor=actor, now=now)
+        batch.status = ImportBatch.Status.APPLIED
+        batch.applied_at = now
+        batch.report = {
+            **batch.report,
+            "applied": {"created": len(created), "updated": len(updated), "confirmed": len(unchanged)},
+        }
+        batch.save(update_fields=["status", "applied_at", "report"])
+        audit_record(
+            verb="directory.import_applied",
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            target=batch,
+            member=batch.member.code,
+            counts=batch.report["counts"],
+            created=created,
+            updated=[e["match"] for e in updated],
+            confirmed=unchanged,
+        )
+    return batch
+
+
+@transaction.atomic
+def import_discard(*, batch: ImportBatch, actor=None) -> ImportBatch:
+    """Drop a previewed batch (kept, marked discarded). Raises ValidationError once applied."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        raise ValidationError(_("This import was already applied or discarded."))
+    batch.status = ImportBatch.Status.DISCARDED
+    batch.save(update_fields=["status"])
+    audit_record(
+        verb="directory.import_discarded",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        target=batch,
+    )
+    return batch
+
+
+# -- the template -------------------------------------------------------------------------------
+
+EXAMPLE_ROW = {
+    "full_name": "Siti Rahma (example: replace this row)",
+    "local_name": "",
+    "title": "Director of Immigration Intelligence",
+    "agency": "DGI",
+    "emails": "siti.rahma@example.go.id; s.rahma@example.org",
+    "phones": "+62 21 555 0100; +62 812 555 0199",
+    "roles": "national; wg:TIPWG; theme:safety-at-sea",
+    "preferred_language": "id",
+    "time_zone": "Asia/Jakarta",
+}
+
+INSTRUCTIONS = (
+    ("Full name", "Required. The name in Latin script, as the person writes it."),
+    ("Local name", "The name in the person's own script (ไทย, 中文, ...), if any."),
+    ("Title", "Position or job title."),
+    ("Agency", "Acronym or English name of one of the member's agencies in the directory."),
+    ("Emails", "One or more addresses, separated by ; or ,. The first is the main one."),
+    ("Phones", "One or more numbers, separated by ; Without a country code, the member's country is assumed."),
+    ("Roles", "national; som; wg:CODE (a working group, e.g. wg:TIPWG); theme:CODE (e.g. theme:safety-at-sea)."),
+    ("Preferred language", "A language code such as en, id, th."),
+    ("Time zone", "A time zone name such as Asia/Jakarta or Asia/Bangkok."),
+    ("", ""),
+    (
+        "Matching",
+        "A row is the same person as a record that has one of its emails (any case), or else a name "
+        "alike across case, accents, word order and script.",
+    ),
+    ("Blank cells", "A blank cell keeps what the directory has. An import never removes emails, phones or roles."),
+    ("Headers", "Header names may vary: Name, E-mail, Email address, Telephone, Mobile, Position, Job title..."),
+)
+
+
+def import_template(fmt: str) -> tuple[bytes, str, str]:
+    """(content, content type, filename) of the downloadable template, "xlsx" or "csv"."""
+    headers = list(COLUMNS.values())
+    example = [EXAMPLE_ROW[name] for name in COLUMNS]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(headers)
+        writer.writerow(example)
+        return ("\ufeff" + out.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", "focal-points-template.csv"
+    if fmt != "xlsx":
+        raise ValueError(fmt)
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Focal points"
+    sheet.append(headers)
+    sheet.append(example)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFGHI", (32, 20, 32, 12, 40, 32, 36, 12, 16), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("Instructions")
+    notes.append(["Column", "What to write"])
+    for cell in notes[1]:
+        cell.font = Font(bold=True)
+    for row in INSTRUCTIONS:
+        notes.append(list(row))
+    notes.column_dimensions["A"].width = 20
+    notes.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    workbook.save(out)
+    return (
+        out.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "focal-points-template.xlsx",
+    )

@@ -357,6 +357,19 @@ def _repoint_relations(duplicate, survivor, *, skip: tuple = ()) -> dict[str, in
             count = model._base_manager.filter(**{relation.field.name: duplicate}).update(
                 **{relation.field.name: survivor}
             )
+        elif model._meta.auto_created:
+            # The through table of a many-to-many field of the record itself (released_to, themes):
+            # a pair the survivor already has is dropped, not duplicated (it would break uniqueness).
+            ours = relation.field.name
+            theirs = next(f.name for f in model._meta.fields if f.is_relation and f.name != ours)
+            count = 0
+            for row in list(model._base_manager.filter(**{ours: duplicate})):
+                if model._base_manager.filter(**{ours: survivor, theirs: getattr(row, f"{theirs}_id")}).exists():
+                    row.delete()
+                else:
+                    setattr(row, ours, survivor)
+                    row.save(update_fields=[ours])
+                count += 1
         else:
             count = model._base_manager.filter(**{relation.field.name: duplicate}).update(
                 **{relation.field.name: survivor}
@@ -570,3 +583,72 @@ def focal_point_link_account(*, user) -> FocalPoint | None:
     person.save(update_fields=["user", "updated_at"])
     revision_record(person, actor=user, source=Revision.Source.EDIT, source_ref=f"account:{user.pk}")
     return person
+
+
+# -- reads for the record pages (history, diff, duplicate suggestions) ----------------------------
+
+
+def revision_get(record, number: int) -> Revision:
+    """Revision `number` of `record`; Revision.DoesNotExist when there is none."""
+    return Revision.objects.select_related("actor").get(
+        record_type=_record_type(record), record_id=record.pk, number=number
+    )
+
+
+def revision_compare(record, revision: Revision, *, against_current: bool = False) -> tuple[dict, dict]:
+    """The (before, after) snapshots to show for `revision`.
+
+    By default: the previous revision's snapshot (empty for the first) and this revision's.
+    With `against_current`: this revision's snapshot and the record as it is now.
+    """
+    if against_current:
+        return revision.snapshot, snapshot_of(record)
+    previous = (
+        Revision.objects.filter(
+            record_type=revision.record_type, record_id=revision.record_id, number__lt=revision.number
+        )
+        .order_by("-number")
+        .first()
+    )
+    return (previous.snapshot if previous else {}), revision.snapshot
+
+
+def revision_count(record) -> int:
+    return Revision.objects.filter(record_type=_record_type(record), record_id=record.pk).count()
+
+
+def focal_point_duplicate_candidates(focal_point: FocalPoint, *, limit: int = 5) -> list[FocalPoint]:
+    """Other active people of the same member whose names are alike (same order-insensitive
+    Latin key, or one shared email address). A plain fallback for the matching service."""
+    from bphub.directory.text import name_key, transliterate
+
+    key = name_key(focal_point.full_name)
+    words = sorted(transliterate(focal_point.full_name).replace("-", " ").split(), key=len, reverse=True)
+    others = FocalPoint.objects.filter(member_id=focal_point.member_id).exclude(pk=focal_point.pk)
+    addresses = [e.address for e in focal_point.emails.all()]
+    same_email = list(others.filter(emails__address__in=addresses).distinct()[:limit]) if addresses else []
+    alike = []
+    if words:
+        for other in others.filter(search_text__contains=words[0]).order_by("id")[:200]:
+            if name_key(other.full_name) == key or (
+                focal_point.local_name and other.local_name and other.local_name == focal_point.local_name
+            ):
+                alike.append(other)
+    found = {p.pk: p for p in [*same_email, *alike]}
+    return list(found.values())[:limit]
+
+
+def agency_duplicate_candidates(agency: Agency, *, limit: int = 5) -> list[Agency]:
+    """Other active agencies of the same member with the same acronym or the same English name."""
+    from bphub.directory.text import fold
+
+    others = Agency.objects.filter(member_id=agency.member_id).exclude(pk=agency.pk)
+    english = fold((agency.name or {}).get("en", ""))
+    result = []
+    for other in others.order_by("id")[:500]:
+        same_acronym = agency.acronym and other.acronym.strip().lower() == agency.acronym.strip().lower()
+        if same_acronym or (english and fold((other.name or {}).get("en", "")) == english):
+            result.append(other)
+        if len(result) >= limit:
+            break
+    return result

@@ -1,3 +1,294 @@
-from django.urls import path  # noqa: F401
+"""Members' agencies: list, detail, create/edit, history (diff, restore), merge."""
 
-urlpatterns: list = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bphub.core.audit import audit_sensitive_read
+from bphub.directory.forms import AgencyForm, MergeForm
+from bphub.directory.models import Agency, AgencyKind, Revision
+from bphub.directory.permissions import (
+    agencies_visible_to,
+    can_see_contacts,
+    focal_points_visible_to,
+    get_agency_for_change,
+    get_agency_for_view,
+    managed_member_ids,
+)
+from bphub.directory.selectors import agency_search, focal_point_page_shape
+from bphub.directory.services import records
+from bphub.directory.views._common import (
+    add_service_error,
+    confirmed_via_for,
+    diff_rows,
+    history_rows,
+    is_htmx,
+    may_manage,
+    member_for_new_record,
+    merged_survivor,
+    revision_author,
+    source_link,
+)
+from bphub.members.models import Member
+from bphub.members.selectors import theme_list
+
+PAGE_SIZE = 50
+TRUSTED_DOMAINS = {"email_domains"}
+
+
+@login_required
+def agency_list(request):
+    params = {key: request.GET.get(key, "").strip()[:200] for key in ("q", "member", "kind", "theme")}
+    agencies = agency_search(request.user, **params).prefetch_related("themes")
+    page = Paginator(agencies, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filter": params, "area_key": "directory"}
+    if is_htmx(request):
+        response = render(request, "directory/agencies/list.html#results", context)
+    else:
+        context.update(
+            members=Member.objects.order_by("code"),
+            kinds=AgencyKind.choices,
+            themes=theme_list(),
+            can_create=managed_member_ids(request.user) != set(),
+        )
+        response = render(request, "directory/agencies/list.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+def agency_detail(request, agency_id: int):
+    try:
+        agency = get_agency_for_view(request.user, agency_id)
+    except Http404:
+        survivor = merged_survivor(Agency, request.user, agency_id)
+        if survivor is None:
+            raise
+        return redirect(survivor)
+    audit_sensitive_read(user=request.user, record=agency, request=request)
+    with_contacts = can_see_contacts(request.user)
+    people = focal_point_page_shape(
+        focal_points_visible_to(request.user).filter(agency=agency, is_active=True).order_by("full_name", "id"),
+        with_contacts=with_contacts,
+    )
+    manages = may_manage(request.user, agency)
+    return render(
+        request,
+        "directory/agencies/detail.html",
+        {
+            "agency": agency,
+            "themes": list(agency.themes.all()),
+            "children": list(agencies_visible_to(request.user).filter(parent=agency).order_by("acronym")),
+            "parent": agencies_visible_to(request.user).filter(pk=agency.parent_id).first()
+            if agency.parent_id
+            else None,
+            "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
+            "with_contacts": with_contacts,
+            "manages": manages,
+            "duplicates": records.agency_duplicate_candidates(agency) if manages else [],
+            "revision_count": records.revision_count(agency),
+            "area_key": "directory",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_create(request):
+    member, chooser = member_for_new_record(request)
+    if member is None:
+        return render(
+            request, "directory/choose_member.html", {"chooser": chooser, "kind": "agency", "area_key": "directory"}
+        )
+    form = AgencyForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = records.agency_save(
+                member=member,
+                data=form.service_data(),
+                actor=request.user,
+                confirmed_via=confirmed_via_for(request.user) if form.cleaned_data["confirm"] else "",
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Agency added."))
+            return redirect(agency)
+    return render(
+        request,
+        "directory/agencies/form.html",
+        {"form": form, "member": member, "agency": None, "area_key": "directory"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_edit(request, agency_id: int):
+    agency = get_agency_for_change(request.user, agency_id)
+    form = AgencyForm(request.POST or None, member=agency.member, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.agency_save(
+                agency=agency,
+                data=form.service_data(),
+                actor=request.user,
+                confirmed_via=confirmed_via_for(request.user) if form.cleaned_data["confirm"] else "",
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(agency)
+    return render(
+        request,
+        "directory/agencies/form.html",
+        {"form": form, "member": agency.member, "agency": agency, "area_key": "directory"},
+    )
+
+
+@login_required
+def agency_history(request, agency_id: int):
+    agency = get_agency_for_view(request.user, agency_id)
+    audit_sensitive_read(user=request.user, record=agency, request=request)
+    manages = may_manage(request.user, agency)
+    rows = history_rows(
+        agency,
+        records.revision_list(agency),
+        record_type="agency",
+        detail_url_name="directory:agency_detail",
+        hidden=set() if manages else TRUSTED_DOMAINS,
+        with_contacts=can_see_contacts(request.user),
+    )
+    return render(
+        request,
+        "directory/agencies/history.html",
+        {"record": agency, "rows": rows, "manages": manages, "area_key": "directory"},
+    )
+
+
+@login_required
+def agency_revision(request, agency_id: int, number: int):
+    agency = get_agency_for_view(request.user, agency_id)
+    try:
+        revision = records.revision_get(agency, number)
+    except Revision.DoesNotExist:
+        raise Http404 from None
+    audit_sensitive_read(user=request.user, record=agency, request=request)
+    manages = may_manage(request.user, agency)
+    against_current = request.GET.get("against") == "current"
+    before, after = records.revision_compare(agency, revision, against_current=against_current)
+    text, url = source_link(revision, record_url_name="directory:agency_detail")
+    return render(
+        request,
+        "directory/agencies/revision.html",
+        {
+            "record": agency,
+            "revision": revision,
+            "who": revision_author(revision, with_contacts=can_see_contacts(request.user)),
+            "source_text": text,
+            "source_url": url,
+            "against_current": against_current,
+            "is_latest": revision.number >= records.revision_count(agency),
+            "rows": diff_rows(before, after, record_type="agency", hidden=set() if manages else TRUSTED_DOMAINS),
+            "manages": manages,
+            "area_key": "directory",
+        },
+    )
+
+
+@login_required
+@require_POST
+def agency_restore(request, agency_id: int, number: int):
+    agency = get_agency_for_change(request.user, agency_id)
+    try:
+        revision = records.revision_get(agency, number)
+    except Revision.DoesNotExist:
+        raise Http404 from None
+    try:
+        records.agency_restore(agency=agency, revision=revision, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Version %(n)d restored (as a new version).") % {"n": revision.number})
+    return redirect("directory:agency_history", agency_id=agency.pk)
+
+
+def merge_side(agency: Agency, user) -> dict:
+    return {
+        "record": agency,
+        "themes": list(agency.themes.all()),
+        "people_count": agency.focal_points.count(),
+        "children": list(Agency.objects.filter(parent=agency).order_by("acronym")),
+        "accounts_count": agency.users.count(),
+        "history_count": records.revision_count(agency),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_merge(request, agency_id: int):
+    agency = get_agency_for_change(request.user, agency_id)
+    other_id = request.POST.get("other") or request.GET.get("other")
+    if not other_id:
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = list(agency_search(request.user, q=query, member=agency.member.code).exclude(pk=agency.pk)[:20])
+        return render(
+            request,
+            "directory/agencies/merge_pick.html",
+            {
+                "record": agency,
+                "suggestions": records.agency_duplicate_candidates(agency),
+                "query": query,
+                "found": found,
+                "area_key": "directory",
+            },
+        )
+    other = get_agency_for_change(request.user, other_id)
+    if other.pk == agency.pk:
+        raise Http404
+    form = MergeForm(request.POST or None, initial={"keep": "this"})
+    if request.method == "POST" and form.is_valid():
+        keep_this = form.cleaned_data["keep"] == "this"
+        survivor, duplicate = (agency, other) if keep_this else (other, agency)
+        try:
+            records.agency_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(duplicate)s was merged into %(survivor)s.") % {"duplicate": duplicate, "survivor": survivor},
+            )
+            return redirect(survivor)
+    return render(
+        request,
+        "directory/agencies/merge.html",
+        {
+            "record": agency,
+            "other": other,
+            "form": form,
+            "sides": [merge_side(agency, request.user), merge_side(other, request.user)],
+            "same_member": agency.member_id == other.member_id,
+            "area_key": "directory",
+        },
+    )
+
+
+urlpatterns = [
+    path("agencies/", agency_list, name="agency_list"),
+    path("agencies/new/", agency_create, name="agency_create"),
+    path("agencies/<int:agency_id>/", agency_detail, name="agency_detail"),
+    path("agencies/<int:agency_id>/edit/", agency_edit, name="agency_edit"),
+    path("agencies/<int:agency_id>/history/", agency_history, name="agency_history"),
+    path("agencies/<int:agency_id>/history/<int:number>/", agency_revision, name="agency_revision"),
+    path("agencies/<int:agency_id>/history/<int:number>/restore/", agency_restore, name="agency_restore"),
+    path("agencies/<int:agency_id>/merge/", agency_merge, name="agency_merge"),
+]

@@ -1,33 +1,334 @@
-"""The focal-point directory: search, detail, edit, history, merge."""
+"""The focal-point directory: search, detail, create/edit, history (diff, restore), merge."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from bphub.directory.models import AgencyKind, Freshness, RoleKind
-from bphub.directory.permissions import can_see_contacts
+from bphub.core.audit import audit_sensitive_read
+from bphub.directory.forms import FocalPointForm, MergeForm
+from bphub.directory.models import AgencyKind, FocalPoint, Freshness, Revision, RoleKind, freshness_filter
+from bphub.directory.permissions import (
+    can_see_contacts,
+    get_focal_point_for_change,
+    get_focal_point_for_view,
+    managed_member_ids,
+)
 from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
+from bphub.directory.services import records
+from bphub.directory.views._common import (
+    CONTACT_FIELDS,
+    add_service_error,
+    confirmed_via_for,
+    diff_rows,
+    history_rows,
+    is_htmx,
+    may_manage,
+    member_for_new_record,
+    merged_survivor,
+    revision_author,
+    source_link,
+)
+from bphub.members.models import Body, Member, SubRegion
 from bphub.members.selectors import theme_list
+
+PAGE_SIZE = 50
+
+
+def _find_similar(person: FocalPoint) -> list[FocalPoint]:
+    """Duplicate suggestions: the matching service when it is there, else the same name key."""
+    try:
+        from bphub.directory.services.matching import find_similar_people
+    except ImportError:
+        return records.focal_point_duplicate_candidates(person)
+    found = find_similar_people(
+        person.member,
+        person.full_name,
+        person.local_name,
+        emails=[e.address for e in person.emails.all()],
+        exclude_pk=person.pk,
+    )
+    return [other for other, _score, _reason in found if other.pk != person.pk][:5]
+
+
+# -- list --------------------------------------------------------------------------------------
 
 
 @login_required
 def person_list(request):
     flt = DirectoryFilter.from_params(request.GET)
     with_contacts = can_see_contacts(request.user)
-    people = focal_point_page_shape(focal_point_search(request.user, flt), with_contacts=with_contacts)
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    matching = focal_point_search(request.user, flt)
+    counts = matching.aggregate(
+        total=Count("id"),
+        stale=Count("id", filter=freshness_filter("stale")),
+        never=Count("id", filter=Q(last_confirmed_at__isnull=True)),
+    )
+    page = Paginator(focal_point_page_shape(matching, with_contacts=with_contacts), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "counts": counts,
+        "filter": flt,
+        "filter_query": urlencode(flt.as_params()),
+        "with_contacts": with_contacts,
+        "area_key": "directory",
+    }
+    if is_htmx(request):
+        response = render(request, "directory/people/list.html#results", context)
+    else:
+        context.update(
+            members=Member.objects.order_by("code"),
+            sub_regions=SubRegion.objects.order_by("name"),
+            working_groups=Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("code"),
+            themes=theme_list(),
+            role_kinds=RoleKind.choices,
+            agency_kinds=AgencyKind.choices,
+            freshness_states=Freshness.choices,
+            can_create=managed_member_ids(request.user) != set(),
+        )
+        response = render(request, "directory/people/list.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+# -- detail --------------------------------------------------------------------------------------
+
+
+@login_required
+def person_detail(request, person_id: int):
+    try:
+        person = get_focal_point_for_view(request.user, person_id)
+    except Http404:
+        survivor = merged_survivor(FocalPoint, request.user, person_id)
+        if survivor is None:
+            raise
+        return redirect(survivor)
+    audit_sensitive_read(user=request.user, record=person, request=request)
+    manages = may_manage(request.user, person)
+    roles = list(person.roles.select_related("body", "theme").order_by("-valid_to", "kind", "id"))
     return render(
         request,
-        "directory/people/list.html",
+        "directory/people/detail.html",
         {
-            "page": page,
-            "filter": flt,
-            "with_contacts": with_contacts,
-            "themes": theme_list(),
-            "role_kinds": RoleKind.choices,
-            "agency_kinds": AgencyKind.choices,
-            "freshness_states": Freshness.choices,
+            "person": person,
+            "with_contacts": can_see_contacts(request.user, person),
+            "emails": list(person.emails.all()),
+            "phones": list(person.phones.all()),
+            "current_roles": [r for r in roles if r.is_current],
+            "past_roles": [r for r in roles if not r.is_current],
+            "released_to": list(person.released_to.order_by("code")) if person.is_sensitive else [],
+            "manages": manages,
+            "duplicates": _find_similar(person) if manages else [],
+            "revision_count": records.revision_count(person),
+            "language_name": dict(settings.CONTENT_LANGUAGES).get(person.preferred_language, person.preferred_language),
+            "area_key": "directory",
+        },
+    )
+
+
+# -- create and edit -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    member, chooser = member_for_new_record(request)
+    if member is None:
+        return render(
+            request, "directory/choose_member.html", {"chooser": chooser, "kind": "person", "area_key": "directory"}
+        )
+    form = FocalPointForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = records.focal_point_save(
+                member=member,
+                data=form.service_data(),
+                actor=request.user,
+                confirmed_via=confirmed_via_for(request.user) if form.cleaned_data["confirm"] else "",
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Focal point added."))
+            return redirect(person)
+    return render(
+        request, "directory/people/form.html", {"form": form, "member": member, "person": None, "area_key": "directory"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, person_id: int):
+    person = get_focal_point_for_change(request.user, person_id)
+    form = FocalPointForm(request.POST or None, member=person.member, focal_point=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            records.focal_point_save(
+                focal_point=person,
+                data=form.service_data(),
+                actor=request.user,
+                confirmed_via=confirmed_via_for(request.user) if form.cleaned_data["confirm"] else "",
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(
+        request,
+        "directory/people/form.html",
+        {"form": form, "member": person.member, "person": person, "area_key": "directory"},
+    )
+
+
+# -- history ---------------------------------------------------------------------------------------
+
+
+@login_required
+def person_history(request, person_id: int):
+    person = get_focal_point_for_view(request.user, person_id)
+    audit_sensitive_read(user=request.user, record=person, request=request)
+    with_contacts = can_see_contacts(request.user, person)
+    rows = history_rows(
+        person,
+        records.revision_list(person),
+        record_type="focal_point",
+        detail_url_name="directory:person_detail",
+        hidden=set() if with_contacts else CONTACT_FIELDS,
+        with_contacts=with_contacts,
+    )
+    return render(
+        request,
+        "directory/people/history.html",
+        {"record": person, "rows": rows, "manages": may_manage(request.user, person), "area_key": "directory"},
+    )
+
+
+@login_required
+def person_revision(request, person_id: int, number: int):
+    person = get_focal_point_for_view(request.user, person_id)
+    try:
+        revision = records.revision_get(person, number)
+    except Revision.DoesNotExist:
+        raise Http404 from None
+    audit_sensitive_read(user=request.user, record=person, request=request)
+    against_current = request.GET.get("against") == "current"
+    before, after = records.revision_compare(person, revision, against_current=against_current)
+    with_contacts = can_see_contacts(request.user, person)
+    text, url = source_link(revision, record_url_name="directory:person_detail")
+    return render(
+        request,
+        "directory/people/revision.html",
+        {
+            "record": person,
+            "revision": revision,
+            "who": revision_author(revision, with_contacts=with_contacts),
+            "source_text": text,
+            "source_url": url,
+            "against_current": against_current,
+            "is_latest": revision.number >= records.revision_count(person),
+            "rows": diff_rows(
+                before, after, record_type="focal_point", hidden=set() if with_contacts else CONTACT_FIELDS
+            ),
+            "manages": may_manage(request.user, person),
+            "area_key": "directory",
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_restore(request, person_id: int, number: int):
+    person = get_focal_point_for_change(request.user, person_id)
+    try:
+        revision = records.revision_get(person, number)
+    except Revision.DoesNotExist:
+        raise Http404 from None
+    try:
+        records.focal_point_restore(focal_point=person, revision=revision, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Version %(n)d restored (as a new version).") % {"n": revision.number})
+    return redirect("directory:person_history", person_id=person.pk)
+
+
+# -- merge -----------------------------------------------------------------------------------------
+
+
+def merge_side(person: FocalPoint) -> dict:
+    """What a reviewer compares before a merge."""
+    return {
+        "record": person,
+        "emails": list(person.emails.all()),
+        "phones": list(person.phones.all()),
+        "roles": list(person.roles.select_related("body", "theme").order_by("-valid_to", "kind", "id")),
+        "history_count": records.revision_count(person),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_merge(request, person_id: int):
+    person = get_focal_point_for_change(request.user, person_id)
+    other_id = request.POST.get("other") or request.GET.get("other")
+    if not other_id:
+        query = request.GET.get("q", "").strip()
+        found = []
+        if query:
+            found = list(
+                focal_point_search(request.user, DirectoryFilter(q=query, member=person.member.code))
+                .exclude(pk=person.pk)
+                .select_related("agency")[:20]
+            )
+        return render(
+            request,
+            "directory/people/merge_pick.html",
+            {
+                "record": person,
+                "suggestions": _find_similar(person),
+                "query": query,
+                "found": found,
+                "area_key": "directory",
+            },
+        )
+    other = get_focal_point_for_change(request.user, other_id)
+    if other.pk == person.pk:
+        raise Http404
+    form = MergeForm(request.POST or None, initial={"keep": "this"})
+    if request.method == "POST" and form.is_valid():
+        keep_this = form.cleaned_data["keep"] == "this"
+        survivor, duplicate = (person, other) if keep_this else (other, person)
+        try:
+            records.focal_point_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("%(duplicate)s was merged into %(survivor)s.") % {"duplicate": duplicate, "survivor": survivor},
+            )
+            return redirect(survivor)
+    return render(
+        request,
+        "directory/people/merge.html",
+        {
+            "record": person,
+            "other": other,
+            "form": form,
+            "sides": [merge_side(person), merge_side(other)],
+            "same_member": person.member_id == other.member_id,
             "area_key": "directory",
         },
     )
@@ -35,4 +336,11 @@ def person_list(request):
 
 urlpatterns = [
     path("", person_list, name="person_list"),
+    path("people/new/", person_create, name="person_create"),
+    path("people/<int:person_id>/", person_detail, name="person_detail"),
+    path("people/<int:person_id>/edit/", person_edit, name="person_edit"),
+    path("people/<int:person_id>/history/", person_history, name="person_history"),
+    path("people/<int:person_id>/history/<int:number>/", person_revision, name="person_revision"),
+    path("people/<int:person_id>/history/<int:number>/restore/", person_restore, name="person_restore"),
+    path("people/<int:person_id>/merge/", person_merge, name="person_merge"),
 ]

@@ -464,7 +464,7 @@ class EngagementList(TimeStampedModel, ClassifiedModel):
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    criteria = models.JSONField(default=dict)  # the directory filter's parameters
+    criteria = models.JSONField(default=dict, blank=True)  # the directory filter's parameters
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

@@ -1,0 +1,524 @@
+"""Seeing the map: the coverage matrix, directory health and the network graph (read side only).
+
+Plain functions over querysets. Every count and every node goes through the one policy: people
+through `focal_point_search` (so `policy.visible_to` and the directory's one filter language),
+agencies through `agencies_visible_to`. Nothing here returns contact details.
+
+Rules shared by the three views:
+- "Covering" a theme: a person with a current thematic role for the theme, or working in an
+  agency mandated for it (the same rule as `DirectoryFilter.theme`).
+- Delinquent records (review more than 60 days late) do not count as coverage and do not fill a
+  role: they are kept in the directory, but nobody should rely on them (`engageable=True`).
+- Agencies count as mandate facts (they say who *should* cover a theme); only people close a gap.
+- Queries are a fixed number of GROUP BY statements whatever the number of members and themes,
+  never one per cell (see tests/test_coverage_queries.py).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from bphub.directory.models import (
+    Agency,
+    Email,
+    FocalPoint,
+    FocalPointRole,
+    Freshness,
+    RoleKind,
+    freshness_filter,
+)
+from bphub.directory.permissions import agencies_visible_to
+from bphub.directory.selectors import DirectoryFilter, _current_roles_q, focal_point_search
+from bphub.members.models import Body, BodyMembership, Member, SubRegion, Theme
+
+NETWORK_NODE_CAP = 1500
+
+
+def _unordered(qs: QuerySet) -> QuerySet:
+    return qs.order_by()
+
+
+def sub_region_choices() -> QuerySet:
+    return SubRegion.objects.order_by("name")
+
+
+def working_group_choices() -> QuerySet:
+    return Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("code")
+
+
+def coverage_themes() -> QuerySet:
+    """The matrix's columns: every theme, by its reference position."""
+    return Theme.objects.order_by("position", "code")
+
+
+def _members(*, member: str = "", sub_region: str = "") -> QuerySet:
+    members = Member.objects.select_related("sub_region").order_by("standing", "code")
+    if member:
+        members = members.filter(code=member.upper())
+    if sub_region:
+        members = members.filter(sub_region_id=sub_region) if str(sub_region).isdigit() else members.none()
+    return members
+
+
+def _agencies(user, flt: DirectoryFilter) -> QuerySet:
+    """Active agencies `user` may see, of the filter's member / sub-region."""
+    agencies = agencies_visible_to(user).filter(is_active=True)
+    if flt.member:
+        agencies = agencies.filter(member__code=flt.member.upper())
+    if flt.sub_region:
+        if not flt.sub_region.isdigit():
+            return agencies.none()
+        agencies = agencies.filter(member__sub_region_id=flt.sub_region)
+    return agencies
+
+
+# -- coverage matrix -----------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageCell:
+    theme: Theme
+    agencies: int
+    focal_points: int
+    people_url: str
+
+    @property
+    def is_gap(self) -> bool:
+        return self.focal_points == 0
+
+
+@dataclass
+class CoverageRow:
+    member: Member
+    cells: list[CoverageCell]
+
+    @property
+    def gap_count(self) -> int:
+        return sum(1 for cell in self.cells if cell.is_gap)
+
+
+@dataclass
+class CoverageMatrix:
+    themes: list[Theme]
+    rows: list[CoverageRow]
+    role: str = ""
+    sub_region: str = ""
+
+    @property
+    def gaps_per_theme(self) -> list[int]:
+        return [sum(1 for row in self.rows if row.cells[i].is_gap) for i in range(len(self.themes))]
+
+    @property
+    def gap_total(self) -> int:
+        return sum(row.gap_count for row in self.rows)
+
+
+def _pairs(rows, member_key: str, theme_key: str) -> dict[tuple[int, int], int]:
+    return {(row[member_key], row[theme_key]): row["n"] for row in rows}
+
+
+def coverage_counts(user, flt: DirectoryFilter, today: date | None = None) -> tuple[dict, dict]:
+    """({(member_id, theme_id): agencies}, {(member_id, theme_id): focal points}) that `user` may see.
+
+    People are `focal_point_search(user, flt)` with delinquent records left out; a person counts
+    once per theme even when both their thematic role and their agency's mandate cover it
+    (|roles ∪ mandate| = |roles| + |mandate| − |both|, three GROUP BY queries). Four queries in all.
+    """
+    today = today or timezone.localdate()
+    agencies = _agencies(user, flt)
+    agency_counts = _pairs(
+        _unordered(agencies.filter(themes__isnull=False))
+        .values("member_id", "themes")
+        .annotate(n=Count("pk", distinct=True)),
+        "member_id",
+        "themes",
+    )
+
+    people = _unordered(focal_point_search(user, replace(flt, engageable=True)))
+    people_ids = people.values("pk")
+    current_thematic = FocalPointRole.objects.filter(_current_roles_q(today), kind=RoleKind.THEMATIC)
+    by_role = _pairs(
+        current_thematic.filter(focal_point__in=people_ids)
+        .values("focal_point__member_id", "theme_id")
+        .annotate(n=Count("focal_point_id", distinct=True)),
+        "focal_point__member_id",
+        "theme_id",
+    )
+    visible_agency_ids = _unordered(agencies).values("pk")
+    by_mandate = _pairs(
+        people.filter(agency__in=visible_agency_ids, agency__themes__isnull=False)
+        .values("member_id", "agency__themes")
+        .annotate(n=Count("pk", distinct=True)),
+        "member_id",
+        "agency__themes",
+    )
+    by_both = _pairs(
+        current_thematic.filter(
+            focal_point__in=people_ids,
+            focal_point__agency__in=visible_agency_ids,
+            focal_point__agency__themes=F("theme_id"),
+        )
+        .values("focal_point__member_id", "theme_id")
+        .annotate(n=Count("focal_point_id", distinct=True)),
+        "focal_point__member_id",
+        "theme_id",
+    )
+    people_counts = {
+        key: by_role.get(key, 0) + by_mandate.get(key, 0) - by_both.get(key, 0)
+        for key in by_role.keys() | by_mandate.keys()
+    }
+    return agency_counts, people_counts
+
+
+def coverage_matrix(user, *, sub_region: str = "", role: str = "", today: date | None = None) -> CoverageMatrix:
+    """Members (of `sub_region`, if given) × themes, counting only what `user` may see.
+
+    `role` (a RoleKind value) restricts the people counted to those holding that role today,
+    e.g. only national focal points. A cell with no person is a gap.
+    """
+    if role and role not in RoleKind.values:
+        role = ""
+    flt = DirectoryFilter(sub_region=sub_region, role=role)
+    themes = list(coverage_themes())
+    members = list(_members(sub_region=sub_region))
+    agency_counts, people_counts = coverage_counts(user, flt, today)
+    base = reverse("directory:person_list")
+    rows = []
+    for member in members:
+        cells = []
+        for theme in themes:
+            params = {"member": member.code, "theme": theme.code, **({"role": role} if role else {})}
+            cells.append(
+                CoverageCell(
+                    theme=theme,
+                    agencies=agency_counts.get((member.pk, theme.pk), 0),
+                    focal_points=people_counts.get((member.pk, theme.pk), 0),
+                    people_url=f"{base}?{urlencode(params)}",
+                )
+            )
+        rows.append(CoverageRow(member=member, cells=cells))
+    return CoverageMatrix(themes=themes, rows=rows, role=role, sub_region=sub_region)
+
+
+# -- directory health ------------------------------------------------------------------------------
+
+FRESHNESS_ORDER = (Freshness.UP_TO_DATE, Freshness.DUE, Freshness.OVERDUE, Freshness.DELINQUENT)
+
+
+@dataclass
+class Vacancy:
+    kind: str
+    label: str
+    body: Body | None = None
+
+
+@dataclass
+class MemberHealth:
+    member: Member | None  # None for the totals row
+    records: int = 0
+    by_freshness: dict[str, int] = field(default_factory=dict)
+    never_confirmed: int = 0
+    bounced: int = 0
+    vacancies: list[Vacancy] = field(default_factory=list)
+
+    def share(self, state: str) -> float:
+        return (self.by_freshness.get(state, 0) / self.records) if self.records else 0.0
+
+    @property
+    def shares(self) -> list[tuple[str, str, int, float]]:
+        """(state, label, count, share) in freshness order, for tables and the chart."""
+        return [(s, Freshness(s).label, self.by_freshness.get(s, 0), self.share(s)) for s in FRESHNESS_ORDER]
+
+    @property
+    def up_to_date_percent(self) -> int:
+        return round(self.share(Freshness.UP_TO_DATE) * 100)
+
+
+@dataclass
+class HealthReport:
+    rows: list[MemberHealth]
+    totals: MemberHealth
+    today: date
+
+
+def directory_health(user, *, member: Member | None = None, today: date | None = None) -> HealthReport:
+    """Per member (all members, or just `member`): records, freshness shares, never confirmed,
+    bounced addresses and vacant roles, over the focal points `user` may see.
+
+    A role is vacant when no current, non-delinquent person holds it: national focal point, SOM
+    delegate, and a working-group focal point for each working group on which the member holds a
+    seat today. Five queries whatever the number of members.
+    """
+    today = today or timezone.localdate()
+    members = [member] if member is not None else list(_members())
+    flt = DirectoryFilter(member=member.code if member else "")
+    people = _unordered(focal_point_search(user, flt))
+
+    freshness_counts = {f"n_{state}": Count("pk", filter=freshness_filter(state, today)) for state in FRESHNESS_ORDER}
+    per_member = {
+        row["member_id"]: row
+        for row in people.values("member_id").annotate(
+            records=Count("pk"), never=Count("pk", filter=Q(last_confirmed_at__isnull=True)), **freshness_counts
+        )
+    }
+    bounced = {
+        row["focal_point__member_id"]: row["n"]
+        for row in Email.objects.filter(focal_point__in=people.values("pk"), bounced_at__isnull=False)
+        .values("focal_point__member_id")
+        .annotate(n=Count("pk"))
+    }
+    engageable = people.exclude(freshness_filter(Freshness.DELINQUENT, today))
+    held = set(
+        FocalPointRole.objects.filter(
+            _current_roles_q(today),
+            focal_point__in=engageable.values("pk"),
+            kind__in=[RoleKind.NATIONAL, RoleKind.SOM_DELEGATE, RoleKind.WORKING_GROUP],
+        )
+        .values_list("focal_point__member_id", "kind", "body_id")
+        .distinct()
+    )
+    filled = {(m, k) for m, k, _b in held} | {(m, k, b) for m, k, b in held}
+    seats: dict[int, list[Body]] = {}
+    for seat in (
+        BodyMembership.objects.on(today)
+        .filter(body__kind=Body.Kind.WORKING_GROUP, member__in=[m.pk for m in members])
+        .select_related("body")
+        .order_by("body__code")
+    ):
+        if seat.body not in seats.setdefault(seat.member_id, []):
+            seats[seat.member_id].append(seat.body)
+
+    rows = []
+    totals = MemberHealth(member=None, by_freshness=dict.fromkeys(FRESHNESS_ORDER, 0))
+    for m in members:
+        counts = per_member.get(m.pk, {})
+        health = MemberHealth(
+            member=m,
+            records=counts.get("records", 0),
+            by_freshness={state: counts.get(f"n_{state}", 0) for state in FRESHNESS_ORDER},
+            never_confirmed=counts.get("never", 0),
+            bounced=bounced.get(m.pk, 0),
+        )
+        for kind in (RoleKind.NATIONAL, RoleKind.SOM_DELEGATE):
+            if (m.pk, kind) not in filled:
+                health.vacancies.append(Vacancy(kind=kind, label=RoleKind(kind).label))
+        for body in seats.get(m.pk, []):
+            if (m.pk, RoleKind.WORKING_GROUP, body.pk) not in filled:
+                label = f"{RoleKind.WORKING_GROUP.label}: {body.code}"
+                health.vacancies.append(Vacancy(kind=RoleKind.WORKING_GROUP, label=label, body=body))
+        rows.append(health)
+        totals.records += health.records
+        totals.never_confirmed += health.never_confirmed
+        totals.bounced += health.bounced
+        for state in FRESHNESS_ORDER:
+            totals.by_freshness[state] += health.by_freshness[state]
+        totals.vacancies.extend(health.vacancies)
+    return HealthReport(rows=rows, totals=totals, today=today)
+
+
+@dataclass
+class ChartSegment:
+    state: str
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class ChartBar:
+    code: str
+    label: str
+    y: int
+    records: int
+    segments: list[ChartSegment]
+
+
+def health_chart(report: HealthReport, *, width: int = 600, bar_height: int = 18, gap: int = 6, label_width: int = 96):
+    """Geometry of the stacked-bar chart (one bar per member, shares of each freshness state).
+
+    Plain numbers for a server-rendered SVG: no JavaScript, each segment with its own <title>.
+    """
+    plot = width - label_width
+    bars = []
+    for index, row in enumerate(report.rows):
+        x = float(label_width)
+        segments = []
+        for state, label, count, share in row.shares:
+            w = round(share * plot, 2)
+            if count:
+                segments.append(ChartSegment(state=state, label=str(label), count=count, x=round(x, 2), width=w))
+            x += w
+        y = index * (bar_height + gap)
+        bars.append(
+            ChartBar(
+                code=row.member.code,
+                label=f"{row.member.code} ({row.records})",
+                y=y,
+                records=row.records,
+                segments=segments,
+            )
+        )
+    height = max(len(bars) * (bar_height + gap), bar_height)
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "bar_height": bar_height,
+        "label_width": label_width,
+        "text_dy": bar_height - 5,
+        "plot_width": plot,
+    }
+
+
+# -- network graph ---------------------------------------------------------------------------------
+
+
+@dataclass
+class NetworkPerson:
+    focal_point: FocalPoint
+    roles: list[FocalPointRole]
+
+
+@dataclass
+class NetworkAgency:
+    agency: Agency | None  # None: people of the member without a (visible) agency
+    themes: list[Theme]
+    people: list[NetworkPerson]
+
+
+@dataclass
+class NetworkMember:
+    member: Member
+    agencies: list[NetworkAgency]
+
+
+@dataclass
+class NetworkGraph:
+    members: list[NetworkMember]
+    node_count: int
+    truncated: bool
+    cap: int
+
+    def elements(self) -> dict:
+        """Cytoscape-ready nodes and edges: ids, labels, kinds and freshness; never contact details."""
+        nodes: dict[str, dict] = {}
+        edges: dict[str, dict] = {}
+
+        def node(node_id, label, kind, **extra):
+            nodes.setdefault(node_id, {"data": {"id": node_id, "label": label, "kind": kind, **extra}})
+
+        def edge(source, target, kind):
+            edge_id = f"{source}>{target}"
+            edges.setdefault(edge_id, {"data": {"id": edge_id, "source": source, "target": target, "kind": kind}})
+
+        for entry in self.members:
+            member_id = f"m{entry.member.pk}"
+            node(member_id, entry.member.code, "member", name=str(entry.member))
+            for group in entry.agencies:
+                if group.agency is not None:
+                    agency_id = f"a{group.agency.pk}"
+                    node(agency_id, group.agency.acronym or str(group.agency), "agency", name=str(group.agency))
+                    edge(member_id, agency_id, "member_agency")
+                    for theme in group.themes:
+                        node(f"t{theme.pk}", str(theme), "theme")
+                        edge(agency_id, f"t{theme.pk}", "mandate")
+                    parent = agency_id
+                else:
+                    parent = member_id
+                for person in group.people:
+                    fp = person.focal_point
+                    person_id = f"p{fp.pk}"
+                    node(person_id, str(fp), "person", freshness=fp.freshness, url=fp.get_absolute_url())
+                    edge(parent, person_id, "agency_person" if group.agency else "member_person")
+                    for role in person.roles:
+                        if role.kind == RoleKind.WORKING_GROUP and role.body_id:
+                            node(f"b{role.body_id}", role.body.code, "working_group", name=str(role.body))
+                            edge(person_id, f"b{role.body_id}", "working_group_role")
+                        elif role.kind == RoleKind.THEMATIC and role.theme_id:
+                            node(f"t{role.theme_id}", str(role.theme), "theme")
+                            edge(person_id, f"t{role.theme_id}", "thematic_role")
+        return {
+            "nodes": list(nodes.values()),
+            "edges": list(edges.values()),
+            "truncated": self.truncated,
+            "node_count": self.node_count,
+            "cap": self.cap,
+        }
+
+
+def network_graph(
+    user, flt: DirectoryFilter, *, cap: int = NETWORK_NODE_CAP, today: date | None = None
+) -> NetworkGraph:
+    """Members → agencies → people (with WG and thematic roles) and mandate themes, as `user` may see them.
+
+    `flt` uses member, sub_region, theme and body (working group). With a theme or working-group
+    filter only the agencies and members that lead to a matching person (or hold the mandate)
+    appear. When the graph would exceed `cap` nodes it is not built (truncated=True): the caller
+    asks for a narrower filter. At most cap+1 rows are read of any table.
+    """
+    today = today or timezone.localdate()
+    flt = DirectoryFilter(member=flt.member, sub_region=flt.sub_region, theme=flt.theme, body=flt.body)
+    people_qs = focal_point_search(user, flt).select_related("agency")
+    people = list(people_qs[: cap + 1])
+    if len(people) > cap:
+        return NetworkGraph(members=[], node_count=len(people), truncated=True, cap=cap)
+
+    agencies_qs = _agencies(user, flt)
+    people_agency_ids = {p.agency_id for p in people if p.agency_id}
+    if flt.body:
+        agencies_qs = agencies_qs.filter(pk__in=people_agency_ids)
+    elif flt.theme:
+        agencies_qs = agencies_qs.filter(Q(themes__code=flt.theme) | Q(pk__in=people_agency_ids)).distinct()
+    agencies = list(agencies_qs.order_by("member__code", "acronym", "id").prefetch_related("themes")[: cap + 1])
+    if len(people) + len(agencies) > cap:
+        return NetworkGraph(members=[], node_count=len(people) + len(agencies), truncated=True, cap=cap)
+
+    roles_by_person: dict[int, list[FocalPointRole]] = {}
+    for role in (
+        FocalPointRole.objects.filter(_current_roles_q(today), focal_point__in=[p.pk for p in people])
+        .select_related("body", "theme")
+        .order_by("kind", "id")
+    ):
+        roles_by_person.setdefault(role.focal_point_id, []).append(role)
+
+    visible_agencies = {a.pk: a for a in agencies}
+    member_ids = {a.member_id for a in agencies} | {p.member_id for p in people}
+    if not (flt.theme or flt.body):
+        member_ids |= set(_members(member=flt.member, sub_region=flt.sub_region).values_list("pk", flat=True))
+    members = list(Member.objects.filter(pk__in=member_ids).order_by("standing", "code"))
+
+    groups: dict[tuple[int, int | None], NetworkAgency] = {}
+    for agency in agencies:
+        themes = list(agency.themes.all())
+        if flt.theme:
+            themes = [t for t in themes if t.code == flt.theme]
+        groups[(agency.member_id, agency.pk)] = NetworkAgency(agency=agency, themes=themes, people=[])
+    for person in people:
+        agency_id = person.agency_id if person.agency_id in visible_agencies else None
+        key = (person.member_id, agency_id)
+        if key not in groups:
+            groups[key] = NetworkAgency(agency=None, themes=[], people=[])
+        roles = roles_by_person.get(person.pk, [])
+        if flt.theme:
+            roles = [r for r in roles if r.kind != RoleKind.THEMATIC or r.theme.code == flt.theme]
+        groups[key].people.append(NetworkPerson(focal_point=person, roles=roles))
+
+    result = []
+    for member in members:
+        member_groups = [g for (m, _a), g in groups.items() if m == member.pk]
+        member_groups.sort(key=lambda g: (g.agency is None, (g.agency.acronym or str(g.agency)) if g.agency else ""))
+        result.append(NetworkMember(member=member, agencies=member_groups))
+
+    node_count = len(members) + len(people) + len(agencies)
+    extra = {("b", r.body_id) for rs in roles_by_person.values() for r in rs if r.body_id}
+    extra |= {("t", r.theme_id) for rs in roles_by_person.values() for r in rs if r.theme_id}
+    extra |= {("t", t.pk) for g in groups.values() for t in g.themes}
+    node_count += len(extra)
+    if node_count > cap:
+        return NetworkGraph(members=[], node_count=node_count, truncated=True, cap=cap)
+    return NetworkGraph(members=result, node_count=node_count, truncated=False, cap=cap)

@@ -1,0 +1,149 @@
+/* The directory's network view: draws /directory/network.json with cytoscape.js.
+ *
+ * Loaded with <script defer> (no inline script: CSP script-src 'self'). The page works without
+ * it: the server-rendered table below the graph has the same members, agencies, people and roles.
+ */
+(function () {
+  "use strict";
+
+  var COLOURS = {
+    member: "#0b5d7a",
+    agency: "#5b3f91",
+    person: "#1d6b36",
+    working_group: "#c56a00",
+    theme: "#d8b600"
+  };
+  var FRESHNESS_BORDER = {
+    up_to_date: "#1d6b36",
+    due: "#d8b600",
+    overdue: "#c56a00",
+    delinquent: "#a4161a"
+  };
+
+  function say(status, key) {
+    if (status) {
+      status.textContent = status.getAttribute("data-" + key) || "";
+    }
+  }
+
+  function elementsOf(data) {
+    return (data.nodes || []).concat(data.edges || []);
+  }
+
+  function draw(container, status, data) {
+    if (data.truncated) {
+      say(status, "too-many");
+      return;
+    }
+    if (!data.nodes || !data.nodes.length) {
+      say(status, "empty");
+      return;
+    }
+    // Cytoscape adds a <style> element unless one with this id exists; CSP (style-src 'self')
+    // would refuse it. dir-maps.css already has the one rule it carries (position: relative).
+    if (!document.getElementById("__________cytoscape_stylesheet")) {
+      var marker = document.createElement("meta");
+      marker.id = "__________cytoscape_stylesheet";
+      document.head.appendChild(marker);
+    }
+    container.hidden = false;
+    status.textContent = "";
+    var cy = window.cytoscape({
+      container: container,
+      elements: elementsOf(data),
+      minZoom: 0.05,
+      maxZoom: 4,
+      style: [
+        {
+          selector: "node",
+          style: {
+            "label": "data(label)",
+            "font-size": 10,
+            "text-valign": "bottom",
+            "text-margin-y": 3,
+            "text-wrap": "ellipsis",
+            "text-max-width": 120,
+            "color": "#1b2430",
+            "width": 14,
+            "height": 14,
+            "background-color": "#4a5563"
+          }
+        },
+        { selector: "node[kind = 'member']", style: { "background-color": COLOURS.member, "width": 34, "height": 34, "font-size": 13, "font-weight": "bold" } },
+        { selector: "node[kind = 'agency']", style: { "background-color": COLOURS.agency, "shape": "round-rectangle", "width": 20, "height": 20 } },
+        { selector: "node[kind = 'person']", style: { "background-color": COLOURS.person, "border-width": 2, "border-color": "#fff" } },
+        { selector: "node[kind = 'working_group']", style: { "background-color": COLOURS.working_group, "shape": "diamond", "width": 26, "height": 26 } },
+        { selector: "node[kind = 'theme']", style: { "background-color": COLOURS.theme, "shape": "tag", "width": 22, "height": 22 } },
+        { selector: "node[freshness = 'delinquent']", style: { "border-color": FRESHNESS_BORDER.delinquent, "border-width": 3, "border-style": "dashed" } },
+        { selector: "node[freshness = 'overdue']", style: { "border-color": FRESHNESS_BORDER.overdue, "border-width": 3 } },
+        { selector: "edge", style: { "width": 1, "line-color": "#b8c2cf", "curve-style": "haystack" } },
+        { selector: "edge[kind = 'working_group_role']", style: { "line-color": COLOURS.working_group, "line-style": "dashed" } },
+        { selector: "edge[kind = 'mandate'], edge[kind = 'thematic_role']", style: { "line-color": COLOURS.theme } },
+        { selector: ".faded", style: { "opacity": 0.12 } },
+        { selector: "node:selected", style: { "border-width": 3, "border-color": "#f2a900" } }
+      ],
+      layout: {
+        name: data.nodes.length > 600 ? "concentric" : "cose",
+        animate: false,
+        nodeDimensionsIncludeLabels: true,
+        concentric: function (node) {
+          return { member: 4, agency: 3, working_group: 2, theme: 2, person: 1 }[node.data("kind")] || 0;
+        },
+        levelWidth: function () { return 1; }
+      }
+    });
+
+    // Hovering or tapping a node highlights its neighbourhood.
+    cy.on("mouseover tap", "node", function (event) {
+      var hood = event.target.closedNeighborhood();
+      cy.elements().addClass("faded");
+      hood.removeClass("faded");
+    });
+    cy.on("mouseout", "node", function () {
+      cy.elements().removeClass("faded");
+    });
+    cy.on("tap", function (event) {
+      if (event.target === cy) {
+        cy.elements().removeClass("faded");
+      }
+    });
+    // Double tap (or double click) on a focal point opens their record.
+    cy.on("dbltap", "node[kind = 'person']", function (event) {
+      var url = event.target.data("url");
+      if (url && url.charAt(0) === "/") {
+        window.location.assign(url);
+      }
+    });
+  }
+
+  function start() {
+    var container = document.getElementById("network-graph");
+    if (!container || typeof window.cytoscape !== "function" || !window.fetch) {
+      return;
+    }
+    var status = document.getElementById("network-status");
+    say(status, "loading");
+    window.fetch(container.getAttribute("data-url"), {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (data) {
+        draw(container, status, data);
+      })
+      .catch(function () {
+        say(status, "failed");
+      });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from bphub.api import errors
 from bphub.api.docs import LocalSwagger
-from bphub.api.routes import account, audit, reference, resources
+from bphub.api.routes import account, audit, directory, reference, resources
 
 DESCRIPTION = """
 The Bali Process coordination hub's JSON API. It shows exactly what the web pages show you.
@@ -71,3 +71,4 @@ api.add_router("", reference.router)
 api.add_router("", resources.router)
 api.add_router("", account.router)
 api.add_router("", audit.router)
+api.add_router("", directory.router)

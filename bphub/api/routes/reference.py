@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router
@@ -22,10 +23,15 @@ def members(
     request,
     standing: Member.Standing | None = None,
     kind: Member.Kind | None = None,
-    sub_region: str = Query("", description="Sub-region name, e.g. \"South-East Asia\"."),
+    sub_region: str = Query("", description="Sub-region name, e.g. \"South-eastern Asia\"."),
+    q: str = Query("", description="Member code, or part of the English name."),
 ):
     """Members of the Bali Process: states, economies, organisations and observers."""
-    return member_list(standing=standing or "", kind=kind or "", sub_region=sub_region)
+    members = member_list(standing=standing or "", kind=kind or "", sub_region=sub_region)
+    q = q.strip()
+    if q:
+        members = members.filter(Q(code__iexact=q) | Q(name__en__icontains=q))
+    return members
 
 
 @router.get("/members/{code}", response={200: MemberDetailOut, 404: ErrorOut}, url_name="member_detail",

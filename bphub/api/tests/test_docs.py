@@ -45,6 +45,8 @@ def test_openapi_schema_is_valid_and_lists_every_route(client, db):
         ("/api/v1/resources", "get"), ("/api/v1/resources", "post"), ("/api/v1/resources/{resource_id}", "get"),
         ("/api/v1/me", "get"), ("/api/v1/tokens", "get"), ("/api/v1/tokens", "post"),
         ("/api/v1/tokens/{token_id}", "delete"), ("/api/v1/audit-events", "get"),
+        ("/api/v1/agencies", "get"), ("/api/v1/agencies/{agency_id}", "get"),
+        ("/api/v1/focal-points", "get"), ("/api/v1/focal-points/{focal_point_id}", "get"),
     }
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     components = schema["components"]["schemas"]

@@ -2,6 +2,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from bphub.demo.data import demo_accounts_ensure, demo_content_ensure
+from bphub.demo.directory import demo_directory_ensure
 
 
 class Command(BaseCommand):
@@ -11,9 +12,11 @@ class Command(BaseCommand):
         try:
             accounts = demo_accounts_ensure()
             created = demo_content_ensure()
+            directory = demo_directory_ensure()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
             f"Demo data ready: {len(accounts)} accounts, {created['agencies']} new agencies, "
-            f"{created['resources']} new resources."
+            f"{created['resources']} new resources; directory: {directory['agencies']} agencies and "
+            f"{directory['focal_points']} focal points added."
         )

@@ -14,10 +14,11 @@ Rules shared by the three views:
   never one per cell (see tests/test_coverage_queries.py).
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -124,54 +125,52 @@ def _pairs(rows, member_key: str, theme_key: str) -> dict[tuple[int, int], int]:
 def coverage_counts(user, flt: DirectoryFilter, today: date | None = None) -> tuple[dict, dict]:
     """({(member_id, theme_id): agencies}, {(member_id, theme_id): focal points}) that `user` may see.
 
-    People are `focal_point_search(user, flt)` with delinquent records left out; a person counts
-    once per theme even when both their thematic role and their agency's mandate cover it
-    (|roles ∪ mandate| = |roles| + |mandate| − |both|, three GROUP BY queries). Four queries in all.
+    People are `focal_point_search(user, flt)` with delinquent records left out. A person covers a
+    theme through a current thematic role or through their (visible) agency's mandate, and counts
+    once when both apply. Three queries, each one pass over its table: the visible agencies with
+    their themes, people per agency, thematic roles per (agency, theme); the sums are done here,
+    over at most a few thousand agencies, so the database never joins people × themes.
     """
     today = today or timezone.localdate()
     agencies = _agencies(user, flt)
-    agency_counts = _pairs(
-        _unordered(agencies.filter(themes__isnull=False))
-        .values("member_id", "themes")
-        .annotate(n=Count("pk", distinct=True)),
-        "member_id",
-        "themes",
-    )
+    agency_themes: dict[int, set[int]] = defaultdict(set)
+    agency_member: dict[int, int] = {}
+    for agency_id, member_id, theme_id in _unordered(agencies.filter(themes__isnull=False)).values_list(
+        "pk", "member_id", "themes"
+    ):
+        agency_themes[agency_id].add(theme_id)
+        agency_member[agency_id] = member_id
+    agency_counts: dict[tuple[int, int], int] = defaultdict(int)
+    for agency_id, themes in agency_themes.items():
+        for theme_id in themes:
+            agency_counts[(agency_member[agency_id], theme_id)] += 1
 
     people = _unordered(focal_point_search(user, replace(flt, engageable=True)))
-    people_ids = people.values("pk")
-    current_thematic = FocalPointRole.objects.filter(_current_roles_q(today), kind=RoleKind.THEMATIC)
-    by_role = _pairs(
-        current_thematic.filter(focal_point__in=people_ids)
-        .values("focal_point__member_id", "theme_id")
-        .annotate(n=Count("focal_point_id", distinct=True)),
-        "focal_point__member_id",
-        "theme_id",
+    people_counts: dict[tuple[int, int], int] = defaultdict(int)
+    # Agencies are matched here rather than with an IN (...) of thousands of ids in the query.
+    for member_id, agency_id, n in people.filter(agency__isnull=False).values_list(
+        "member_id", "agency_id"
+    ).annotate(n=Count("pk")):
+        for theme_id in agency_themes.get(agency_id, ()):
+            people_counts[(member_id, theme_id)] += n  # covered through the agency's mandate
+    # Roles whose theme the person's (visible) agency already holds were counted with the mandate.
+    mandated = Agency.themes.through.objects.filter(
+        agency_id=OuterRef("agency_id"), theme_id=OuterRef("roles__theme_id"), agency__in=_unordered(agencies)
     )
-    visible_agency_ids = _unordered(agencies).values("pk")
-    by_mandate = _pairs(
-        people.filter(agency__in=visible_agency_ids, agency__themes__isnull=False)
-        .values("member_id", "agency__themes")
-        .annotate(n=Count("pk", distinct=True)),
-        "member_id",
-        "agency__themes",
-    )
-    by_both = _pairs(
-        current_thematic.filter(
-            focal_point__in=people_ids,
-            focal_point__agency__in=visible_agency_ids,
-            focal_point__agency__themes=F("theme_id"),
+    # One filter() call, so that the conditions are on the same role row (one join).
+    thematic = (
+        people.filter(
+            Q(roles__kind=RoleKind.THEMATIC)
+            & (Q(roles__valid_from__isnull=True) | Q(roles__valid_from__lte=today))
+            & (Q(roles__valid_to__isnull=True) | Q(roles__valid_to__gte=today))
+            & ~Exists(mandated)
         )
-        .values("focal_point__member_id", "theme_id")
-        .annotate(n=Count("focal_point_id", distinct=True)),
-        "focal_point__member_id",
-        "theme_id",
+        .values_list("member_id", "roles__theme_id")
+        .annotate(n=Count("pk", distinct=True))
     )
-    people_counts = {
-        key: by_role.get(key, 0) + by_mandate.get(key, 0) - by_both.get(key, 0)
-        for key in by_role.keys() | by_mandate.keys()
-    }
-    return agency_counts, people_counts
+    for member_id, theme_id, n in thematic:
+        people_counts[(member_id, theme_id)] += n
+    return dict(agency_counts), dict(people_counts)
 
 
 def coverage_matrix(user, *, sub_region: str = "", role: str = "", today: date | None = None) -> CoverageMatrix:

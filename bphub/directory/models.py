@@ -237,7 +237,7 @@ class FocalPoint(TimeStampedModel, ClassifiedModel, ReviewedRecord):
         verbose_name_plural = _("focal points")
         base_manager_name = "all_objects"
         default_manager_name = "objects"
-        indexes = [models.Index(fields=["member", "review_due_on"])]
+        indexes = [models.Index(fields=["member", "review_due_on"]), models.Index(fields=["full_name", "id"])]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.local_name})" if self.local_name else self.full_name

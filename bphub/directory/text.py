@@ -45,9 +45,26 @@ def search_text_for(*names: str) -> str:
     return " | ".join(parts)
 
 
+MIN_INDEXED_TERM = 3  # PostgreSQL's trigram index narrows nothing for shorter terms
+
+
 def query_terms(query: str) -> list[str]:
-    """The folded words of a search query; each must occur in the search column (any order)."""
-    return [term for term in fold(query).replace("|", " ").split(" ") if term][:8]
+    """The folded words of a search query; each must occur in the search column (any order).
+
+    A short term in a non-Latin script ("小明", "민준") would make PostgreSQL read every row, as
+    the trigram index only helps from three characters on; its Latin transliteration
+    ("xiaoming", "minjun"), which the search column also holds, finds the same names fast.
+    """
+    terms = []
+    for term in fold(query).replace("|", " ").split(" "):
+        if not term:
+            continue
+        if len(term) < MIN_INDEXED_TERM and not term.isascii():
+            latin = transliterate(term).replace(" ", "")
+            if len(latin) >= len(term):
+                term = latin
+        terms.append(term)
+    return terms[:8]
 
 
 def name_key(name: str) -> str:

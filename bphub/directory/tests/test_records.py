@@ -164,3 +164,13 @@ def test_an_accepted_invitation_links_the_account_to_the_person(indonesia, make_
     user = invitation_accept(token=token, password="a long enough passphrase 2026")
     person.refresh_from_db()
     assert person.user == user
+
+
+def test_a_short_term_in_another_script_is_searched_by_its_transliteration():
+    from bphub.directory.text import query_terms, search_text_for
+
+    stored = search_text_for("Wang Xiaoming", "王小明")
+    for query in ("小明", "王", "xiaoming"):
+        assert all(term in stored for term in query_terms(query)), query
+    assert query_terms("小明") == ["xiaoming"]
+    assert query_terms("สมชาย") == ["สมชาย"]  # long enough for the index as it is

@@ -68,14 +68,18 @@ def person_list(request):
     flt = DirectoryFilter.from_params(request.GET)
     with_contacts = can_see_contacts(request.user)
     matching = focal_point_search(request.user, flt)
-    counts = matching.aggregate(
-        total=Count("id"),
-        stale=Count("id", filter=freshness_filter("stale")),
-        never=Count("id", filter=Q(last_confirmed_at__isnull=True)),
-    )
-    page = Paginator(focal_point_page_shape(matching, with_contacts=with_contacts), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    if flt.is_empty:
+        # The whole directory: its freshness breakdown is the health page's; one count is enough.
+        counts = {"total": matching.count(), "stale": None, "never": None}
+    else:
+        counts = matching.aggregate(
+            total=Count("id"),
+            stale=Count("id", filter=freshness_filter("stale")),
+            never=Count("id", filter=Q(last_confirmed_at__isnull=True)),
+        )
+    paginator = Paginator(focal_point_page_shape(matching, with_contacts=with_contacts), PAGE_SIZE)
+    paginator.__dict__["count"] = counts["total"]  # counted above: spare the paginator its own COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
         "counts": counts,

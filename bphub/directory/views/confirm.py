@@ -76,9 +76,13 @@ def _page_language(request, focal_point) -> str | None:
 
 
 def _private(response):
-    """The link is a secret: keep the page out of search engines and of Referer headers."""
+    """The link is a secret: keep the page out of search engines and of other sites' Referer headers.
+
+    "same-origin", not "no-referrer": with no-referrer, browsers send `Origin: null` on the page's
+    own form posts and Django's CSRF check refuses them (found by the browser test).
+    """
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -27,6 +27,16 @@ DELINQUENT_AFTER_DAYS = 60
 VERIFICATION_VALID_DAYS = 365
 
 
+def directory_today() -> date:
+    """Today for review dates: in the site's time zone, so that a record's state and due date are
+    the same whoever looks (the reader's own zone is for displaying times, not for these rules)."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def directory_date(moment) -> date:
+    return timezone.localdate(moment, timezone=timezone.get_default_timezone())
+
+
 class Freshness(models.TextChoices):
     UP_TO_DATE = "up_to_date", _("Up to date")
     DUE = "due", _("Review due")
@@ -36,7 +46,7 @@ class Freshness(models.TextChoices):
 
 def freshness_on(review_due_on: date | None, today: date | None = None) -> str:
     """The freshness state of a record whose review falls due on `review_due_on`."""
-    today = today or timezone.localdate()
+    today = today or directory_today()
     if review_due_on is None or today < review_due_on:
         return Freshness.UP_TO_DATE
     late = (today - review_due_on).days
@@ -49,7 +59,7 @@ def freshness_on(review_due_on: date | None, today: date | None = None) -> str:
 
 def freshness_filter(state: str, today: date | None = None) -> models.Q:
     """A Q on `review_due_on` selecting the records in `state` (see `freshness_on`)."""
-    today = today or timezone.localdate()
+    today = today or directory_today()
     overdue_from = today - timedelta(days=OVERDUE_AFTER_DAYS)
     delinquent_from = today - timedelta(days=DELINQUENT_AFTER_DAYS)
     if state == Freshness.UP_TO_DATE:
@@ -93,7 +103,7 @@ class ReviewedRecord(models.Model):
 
     def compute_review_due_on(self) -> date:
         start = self.last_confirmed_at or self.created_at or timezone.now()
-        return timezone.localdate(start) + timedelta(days=self.review_cadence_days)
+        return directory_date(start) + timedelta(days=self.review_cadence_days)
 
     @property
     def freshness(self) -> str:
@@ -247,7 +257,7 @@ class FocalPoint(TimeStampedModel, ClassifiedModel, ReviewedRecord):
 
     @property
     def is_verified(self) -> bool:
-        return self.verified_until is not None and self.verified_until >= timezone.localdate()
+        return self.verified_until is not None and self.verified_until >= directory_today()
 
     @property
     def primary_email(self) -> str:
@@ -335,7 +345,7 @@ class FocalPointRole(models.Model):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
+        today = directory_today()
         return (self.valid_from is None or self.valid_from <= today) and (
             self.valid_to is None or self.valid_to >= today
         )
@@ -416,6 +426,9 @@ class ChangeProposal(models.Model):
         ConfirmationRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
     )
     proposed = models.JSONField()  # {field: new value}, same keys as the focal point form
+    # The record's values of those fields when the person proposed: approving applies the person's
+    # own additions and removals, and refuses a field someone else changed meanwhile.
+    base = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)

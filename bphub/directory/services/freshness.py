@@ -15,6 +15,7 @@ a confirmation.
 
 import logging
 import secrets
+import zoneinfo
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
@@ -41,6 +42,8 @@ from bphub.directory.models import (
     FocalPoint,
     Freshness,
     ScheduledRun,
+    directory_date,
+    directory_today,
     freshness_filter,
 )
 from bphub.directory.services.records import focal_point_confirm, focal_point_sign_of_life
@@ -106,6 +109,14 @@ def mail_queue(*, subject: str, template: str, context: dict, to: list[str]) -> 
 
 
 @transaction.atomic
+def _zone_of(focal_point):
+    """The person's own time zone for dates in their mail (the site's when unknown)."""
+    try:
+        return zoneinfo.ZoneInfo(focal_point.time_zone) if focal_point.time_zone else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def confirmation_request_send(*, focal_point: FocalPoint) -> ConfirmationRequest | None:
     """Mail `focal_point` a single-use link for its current review cycle, unless it has one.
 
@@ -135,7 +146,7 @@ def confirmation_request_send(*, focal_point: FocalPoint) -> ConfirmationRequest
         context = {
             "person": focal_point,
             "link": absolute_url(reverse("directory:confirm", kwargs={"token": token})),
-            "expires_on": timezone.localdate(confirmation.expires_at),
+            "expires_on": timezone.localdate(confirmation.expires_at, _zone_of(focal_point)),
             "valid_days": CONFIRMATION_VALID_FOR.days,
         }
         mail_queue(
@@ -292,7 +303,7 @@ def freshness_sweep(*, today: date | None = None) -> dict:
     coordinators one word per review cycle. Each record (and each member's digest) is its own
     transaction, so one failure does not undo the others' mail.
     """
-    today = today or timezone.localdate()
+    today = today or directory_today()
     counts = dict.fromkeys(
         ("reminders_sent", "reminders_already_sent", "no_usable_email", "delinquent_notified", "digests_sent"), 0
     )
@@ -339,7 +350,7 @@ def freshness_sweep_if_due(*, now: datetime | None = None) -> dict | None:
     lost, only delayed).
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    today = directory_date(now)
     if ScheduledRun.objects.filter(name=SWEEP_JOB_NAME, last_run_on__gte=today).exists():
         return None  # the usual case, every heartbeat: a read, no write lock
     ScheduledRun.objects.get_or_create(name=SWEEP_JOB_NAME)

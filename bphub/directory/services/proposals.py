@@ -123,7 +123,11 @@ def proposal_submit(*, confirmation: ConfirmationRequest, raw: dict, note: str =
         )
     confirmation_claim(confirmation, outcome="proposed")
     proposal = ChangeProposal.objects.create(
-        focal_point=focal_point, confirmation=confirmation, proposed=changes, note=note
+        focal_point=focal_point,
+        confirmation=confirmation,
+        proposed=changes,
+        base={field: current.get(field) for field in changes},
+        note=note,
     )
     coordinators_told = 0
     for coordinator in member_coordinators(focal_point.member):
@@ -213,6 +217,40 @@ def proposal_comparison(proposal: ChangeProposal) -> list[dict]:
     return rows
 
 
+LIST_FIELDS = ("emails", "phones")
+
+
+def proposal_rebase(proposal: ChangeProposal, cleaned: dict) -> dict:
+    """The values to save for an approved proposal, on top of the record as it is now.
+
+    Lists (emails, phones) take the person's own additions and removals, so what others changed
+    since (another address added, a merge) is kept. A single value someone else changed since the
+    proposal raises ValidationError naming the field: the reviewer decides, nothing is overwritten.
+    """
+    current = proposal_current_values(proposal.focal_point)
+    base = proposal.base or {}
+    data: dict = {}
+    conflicts = []
+    for field, value in cleaned.items():
+        then = base.get(field, current.get(field))
+        now = current.get(field)
+        if field in LIST_FIELDS:
+            then, now = list(then or []), list(now or [])
+            added = [item for item in value if item not in then]
+            removed = {item for item in then if item not in value}
+            data[field] = [item for item in now if item not in removed] + [item for item in added if item not in now]
+        elif now != then and now != value:
+            conflicts.append(str(PROPOSAL_FIELDS.get(field, field)))
+        else:
+            data[field] = value
+    if conflicts:
+        raise ValidationError(
+            _("The record changed since this proposal (%(fields)s). Reject it and edit the record instead.")
+            % {"fields": ", ".join(conflicts)}
+        )
+    return data
+
+
 def _lock_pending(proposal: ChangeProposal, actor) -> ChangeProposal:
     locked = ChangeProposal.objects.select_for_update().select_related("focal_point").get(pk=proposal.pk)
     if locked.status != ChangeProposal.Status.PENDING:
@@ -235,9 +273,10 @@ def proposal_approve(*, proposal: ChangeProposal, actor) -> ChangeProposal:
     """
     proposal = _lock_pending(proposal, actor)
     cleaned = proposal_clean(proposal.proposed, member=proposal.focal_point.member)
+    data = proposal_rebase(proposal, cleaned)
     focal_point_save(
         focal_point=proposal.focal_point,
-        data=cleaned,
+        data=data,
         actor=actor,
         source=Revision.Source.PROPOSAL,
         source_ref=f"proposal:{proposal.pk}",

@@ -14,14 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bphub.core.audit import audit_record
+from bphub.core.models import Classification
 from bphub.directory.models import (
     VERIFICATION_VALID_DAYS,
     Agency,
+    ConfirmationRequest,
     Email,
     FocalPoint,
     FocalPointRole,
     Phone,
     Revision,
+    directory_date,
+    directory_today,
 )
 from bphub.directory.text import search_text_for
 
@@ -220,7 +224,7 @@ def focal_point_save(
     if "phones" in data:
         _set_phones(focal_point, data["phones"])
     if "roles" in data:
-        _set_current_roles(focal_point, data["roles"], today=timezone.localdate())
+        _set_current_roles(focal_point, data["roles"], today=directory_today())
     revision = revision_record(
         focal_point,
         actor=actor,
@@ -272,7 +276,7 @@ def focal_point_verify(*, focal_point: FocalPoint, via: str, actor=None) -> Foca
     now = timezone.now()
     focal_point.verified_at = now
     focal_point.verified_via = via
-    focal_point.verified_until = timezone.localdate(now) + timedelta(days=VERIFICATION_VALID_DAYS)
+    focal_point.verified_until = directory_date(now) + timedelta(days=VERIFICATION_VALID_DAYS)
     focal_point.save(update_fields=["verified_at", "verified_via", "verified_until", "updated_at"])
     revision_record(focal_point, actor=actor, source=Revision.Source.VERIFICATION, source_ref=via)
     audit_record(
@@ -303,7 +307,7 @@ def focal_point_restore(*, focal_point: FocalPoint, revision: Revision, actor) -
     agency = Agency.objects.filter(pk=snap.get("agency"), member=focal_point.member).first()
     bodies = {b.code: b for b in Body.objects.all()}
     themes = {t.code: t for t in Theme.objects.all()}
-    today = timezone.localdate()
+    today = directory_today()
     roles = [
         {"kind": r["kind"], "body": bodies.get(r["body"]), "theme": themes.get(r["theme"])}
         for r in snap.get("roles", [])
@@ -325,6 +329,33 @@ def focal_point_restore(*, focal_point: FocalPoint, revision: Revision, actor) -
         source=Revision.Source.RESTORE,
         source_ref=f"revision:{revision.number}",
     )
+
+
+STRICTNESS = [
+    Classification.PUBLIC,
+    Classification.MEMBERS,
+    Classification.BODY,
+    Classification.RESTRICTED,
+    Classification.SECRETARIAT,
+]
+
+
+def _narrowest_readership(survivor, duplicate) -> None:
+    """A merged record is read by no one who could not read both: the survivor takes the stricter
+    classification, and when both are restricted only the members both were released to."""
+    a, b = STRICTNESS.index(survivor.classification), STRICTNESS.index(duplicate.classification)
+    released_both = set(survivor.released_to.all()) & set(duplicate.released_to.all())
+    if b > a:
+        survivor.classification = duplicate.classification
+        survivor.body_id = duplicate.body_id
+        survivor.save(update_fields=["classification", "body"])
+        survivor.released_to.set(duplicate.released_to.all())
+    elif a == b and survivor.classification == Classification.RESTRICTED:
+        survivor.released_to.set(released_both)
+    elif a == b and survivor.classification == Classification.BODY and survivor.body_id != duplicate.body_id:
+        survivor.classification = Classification.RESTRICTED  # readers of both bodies differ: originator only
+        survivor.save(update_fields=["classification"])
+        survivor.released_to.clear()
 
 
 def _repoint_relations(duplicate, survivor, *, skip: tuple = ()) -> dict[str, int]:
@@ -438,7 +469,16 @@ def focal_point_merge(*, survivor: FocalPoint, duplicate: FocalPoint, actor) -> 
         else:
             role.focal_point = survivor
             role.save(update_fields=["focal_point"])
-    moved = _repoint_relations(duplicate, survivor, skip=(Email, Phone, FocalPointRole, FocalPoint))
+    _narrowest_readership(survivor, duplicate)
+    # A link mailed to the duplicate must not confirm (or show) the survivor: it is used up.
+    ConfirmationRequest.objects.filter(focal_point=duplicate, used_at__isnull=True).update(
+        used_at=timezone.now(), outcome="merged"
+    )
+    moved = _repoint_relations(
+        duplicate,
+        survivor,
+        skip=(Email, Phone, FocalPointRole, FocalPoint, FocalPoint.released_to.through, ConfirmationRequest),
+    )
     FocalPoint.all_objects.filter(merged_into=duplicate).update(merged_into=survivor)
     _refresh_derived(survivor)
     survivor.save()
@@ -540,7 +580,10 @@ def agency_merge(*, survivor: Agency, duplicate: Agency, actor) -> Agency:
     survivor.website = survivor.website or duplicate.website
     survivor.email_domains = " ".join(sorted(survivor.trusted_domains | duplicate.trusted_domains))
     survivor.themes.add(*duplicate.themes.all())
-    moved = _repoint_relations(duplicate, survivor, skip=(Agency,))
+    _narrowest_readership(survivor, duplicate)
+    moved_people = list(FocalPoint.all_objects.filter(agency=duplicate))
+    moved_children = list(Agency.all_objects.filter(parent=duplicate))
+    moved = _repoint_relations(duplicate, survivor, skip=(Agency, Agency.released_to.through))
     Agency.all_objects.filter(parent=duplicate).update(parent=survivor)
     Agency.all_objects.filter(merged_into=duplicate).update(merged_into=survivor)
     if survivor.parent_id == survivor.pk:
@@ -553,6 +596,13 @@ def agency_merge(*, survivor: Agency, duplicate: Agency, actor) -> Agency:
     ref = f"merge:{duplicate.pk}->{survivor.pk}"
     revision_record(survivor, actor=actor, source=Revision.Source.MERGE, source_ref=ref)
     revision_record(duplicate, actor=actor, source=Revision.Source.MERGE, source_ref=ref)
+    # The people and sub-agencies that moved keep it in their own history too.
+    for person in moved_people:
+        person.agency = survivor
+        revision_record(person, actor=actor, source=Revision.Source.MERGE, source_ref=ref)
+    for child in moved_children:
+        child.parent = survivor
+        revision_record(child, actor=actor, source=Revision.Source.MERGE, source_ref=ref)
     audit_record(verb="agency.merged", actor=actor, target=survivor, duplicate=duplicate.pk, moved=moved)
     return survivor
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bphub.core import policy
 from bphub.core.audit import audit_record
-from bphub.directory.models import Email, FocalPoint
+from bphub.directory.models import Email, FocalPoint, directory_today
 from bphub.directory.permissions import can_manage_member
 from bphub.directory.services.records import focal_point_verify, trusted_domain_matches
 
@@ -43,7 +43,7 @@ def verification_auto(focal_point: FocalPoint, *, today: date | None = None) -> 
     (`records.trusted_domain_matches`). Returns True when it was verified now. For the import
     and edit code to call after a save, and for the daily sweep.
     """
-    today = today or timezone.localdate()
+    today = today or directory_today()
     if focal_point.verified_until is not None and focal_point.verified_until > today:
         return False
     if not focal_point.is_active or not trusted_domain_matches(focal_point):
@@ -70,11 +70,16 @@ def email_mark_bounced(*, address: str, reason: str) -> int:
     return len(emails)
 
 
+def _enhanced_status(answer) -> str:
+    text = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer or "")
+    return text.strip().split(" ", 1)[0]
+
+
 def email_bounces_from_delivery_failure(*, recipients: list[str], error: BaseException) -> int:
     """Called by the outbox when it gives up on a message: mark the addresses that bounced.
 
-    Only a refusal by the receiving side counts as a bounce: the recipients an SMTP server refused
-    (SMTPRecipientsRefused names them), or every recipient for another permanent (5xx) SMTP answer.
+    Only a refusal of the address counts as a bounce: the recipients an SMTP server refused
+    (SMTPRecipientsRefused names them), or every recipient for a permanent mailbox answer (5.1.x).
     A server that could not be reached says nothing about the address, so nothing is marked.
     Returns how many Email rows were marked.
     """
@@ -84,7 +89,13 @@ def email_bounces_from_delivery_failure(*, recipients: list[str], error: BaseExc
             code, message = answer if isinstance(answer, tuple) else (0, answer)
             text = message.decode(errors="replace") if isinstance(message, bytes) else str(message)
             refused[address] = f"{code} {text}".strip()
-    elif isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600:
+    elif (
+        isinstance(error, smtplib.SMTPDataError)
+        and 500 <= error.smtp_code < 600
+        and _enhanced_status(error.smtp_error).startswith("5.1.")
+    ):
+        # 5.1.x: the destination mailbox (RFC 3463). Other permanent answers (authentication,
+        # the sender, the content) say nothing about the address and must not mark it bounced.
         text = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error)
         refused = {address: f"{error.smtp_code} {text}" for address in recipients}
     return sum(email_mark_bounced(address=address, reason=reason) for address, reason in refused.items())

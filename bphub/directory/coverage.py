@@ -14,22 +14,29 @@ Rules shared by the three views:
   never one per cell (see tests/test_coverage_queries.py).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
+from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
+from bphub.core.policy import seated_body_ids
 from bphub.directory.models import (
     Agency,
     Email,
     FocalPoint,
     FocalPointRole,
     Freshness,
+    Revision,
     RoleKind,
+    directory_today,
     freshness_filter,
 )
 from bphub.directory.permissions import agencies_visible_to
@@ -91,6 +98,15 @@ class CoverageCell:
     def is_gap(self) -> bool:
         return self.focal_points == 0
 
+    # Worded here, not with {% blocktranslate %} in the template: ~1,000 cells, 5x faster.
+    @property
+    def people_word(self) -> str:
+        return ngettext("focal point", "focal points", self.focal_points)
+
+    @property
+    def agencies_label(self) -> str:
+        return ngettext("%(counter)s ag.", "%(counter)s ag.", self.agencies) % {"counter": self.agencies}
+
 
 @dataclass
 class CoverageRow:
@@ -120,6 +136,37 @@ class CoverageMatrix:
 
 def _pairs(rows, member_key: str, theme_key: str) -> dict[tuple[int, int], int]:
     return {(row[member_key], row[theme_key]): row["n"] for row in rows}
+
+
+COUNTS_CACHE_SECONDS = 600
+
+
+def readership_key(user) -> str:
+    """Who the policy lets `user` read, as a short key: users with the same key see the same records."""
+    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) and user.is_active else None
+    if role in RSO_ROLES:
+        return "rso"
+    if role in MEMBER_ROLES and user.member_id:
+        return f"m{user.member_id}:" + ",".join(str(pk) for pk in sorted(seated_body_ids(user)))
+    return "public"
+
+
+def coverage_counts_cached(user, flt: DirectoryFilter, today: date | None = None) -> tuple[dict, dict]:
+    """`coverage_counts`, kept in the cache until the directory changes.
+
+    Every change to an agency or focal point writes a Revision, so the newest revision id names
+    the directory's state; with the reader's readership, the filter and the day (freshness moves
+    with the date) it makes a key that can never serve counts someone may not see or that are stale.
+    """
+    today = today or directory_today()
+    state = Revision.objects.aggregate(last=Max("pk"))["last"] or 0
+    raw = f"{readership_key(user)}|{sorted(flt.as_params().items())}|{today.isoformat()}|{state}"
+    key = "directory:coverage:" + hashlib.sha256(raw.encode()).hexdigest()
+    counts = cache.get(key)
+    if counts is None:
+        counts = coverage_counts(user, flt, today)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
 
 
 def coverage_counts(user, flt: DirectoryFilter, today: date | None = None) -> tuple[dict, dict]:
@@ -184,7 +231,7 @@ def coverage_matrix(user, *, sub_region: str = "", role: str = "", today: date |
     flt = DirectoryFilter(sub_region=sub_region, role=role)
     themes = list(coverage_themes())
     members = list(_members(sub_region=sub_region))
-    agency_counts, people_counts = coverage_counts(user, flt, today)
+    agency_counts, people_counts = coverage_counts_cached(user, flt, today)
     base = reverse("directory:person_list")
     rows = []
     for member in members:

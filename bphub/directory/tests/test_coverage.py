@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -104,12 +105,14 @@ def test_the_matrix_takes_a_fixed_number_of_queries_whatever_the_size(cast, make
     rso = make_user("rso_staff")
     login(rso)
     client.get("/directory/coverage/")  # warm up (session, content types)
+    cache.clear()  # the counts' cache: measure the counting itself
     with CaptureQueriesContext(connection) as small:
         assert client.get("/directory/coverage/").status_code == 200
     for member in Member.objects.all()[:10]:
         agency = make_agency(member, themes=[cast["sea"], cast["docs"]])
         make_focal_point(member, agency=agency)
         make_focal_point(member, roles=[_thematic(cast["docs"])])
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         assert client.get("/directory/coverage/?role=thematic").status_code == 200
     assert len(large) == len(small)
@@ -131,3 +134,15 @@ def test_the_page_is_an_accessible_table_with_gaps_marked_in_words(cast, make_us
 def test_anonymous_visitors_are_sent_to_sign_in(client, reference):
     response = client.get("/directory/coverage/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_cached_counts_follow_every_change_and_never_cross_readerships(cast, make_user):
+    rso = make_user("rso_staff")
+    thai_official = make_user("member_official", member=cast["TH"])
+    assert _cell(coverage_matrix(rso), "ID", cast["sea"]).is_gap  # now cached for the RSO
+
+    make_focal_point(cast["ID"], roles=[_thematic(cast["sea"])], classification=Classification.RESTRICTED)
+
+    assert _cell(coverage_matrix(rso), "ID", cast["sea"]).focal_points == 1  # a change: counted afresh
+    assert _cell(coverage_matrix(thai_official), "ID", cast["sea"]).is_gap  # the RSO's counts are not theirs
+    assert _cell(coverage_matrix(rso), "ID", cast["sea"]).focal_points == 1

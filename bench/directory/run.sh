@@ -70,7 +70,7 @@ KEY=$(head -1 "$OUT/keys.txt")
 status() { curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-Proto: https' -H "Cookie: $BENCH_COOKIE_NAME=$KEY" \
   -H 'User-Agent: bphub-bench' "http://127.0.0.1:$PORT$1"; }
 [ "$(status /directory/)" = 200 ] || { log "signed-in /directory/ answered $(status /directory/), not 200"; exit 1; }
-ENDPOINTS="directory_search api_focal_points_search directory_search_member_stale directory_list_unfiltered"
+ENDPOINTS="directory_search directory_search_live api_focal_points_search directory_search_member_stale directory_list_unfiltered"
 if [ "$(status /directory/coverage/)" = 200 ]; then
   ENDPOINTS="$ENDPOINTS coverage_matrix"
 else

@@ -54,7 +54,7 @@ def person(indonesia):
         emails=["siti@imigrasi.go.id"],
         phones=["+622152505050"],
         roles=[{"kind": RoleKind.NATIONAL, "body": None, "theme": None}],
-        preferred_language="id",
+        preferred_language="en",
         time_zone="Asia/Jakarta",
     )
     FocalPoint.all_objects.filter(pk=person.pk).update(review_due_on=timezone.localdate() - timedelta(days=40))
@@ -210,3 +210,10 @@ def test_a_note_alone_is_a_proposal(client, link, person):
 def test_a_signed_in_visitor_sees_the_same_page(client, link, make_user, login):
     login(make_user("researcher"))
     assert client.get(link).status_code == 200
+
+
+def test_the_page_speaks_the_persons_preferred_language(client, link, person):
+    FocalPoint.all_objects.filter(pk=person.pk).update(preferred_language="id")
+    page = client.get(link).content.decode()
+    assert '<html lang="id"' in page
+    assert "Konfirmasi" in page or "konfirmasi" in page

@@ -22,6 +22,7 @@ from bphub.directory.permissions import (
     get_focal_point_for_change,
     get_focal_point_for_view,
     managed_member_ids,
+    visible_only,
 )
 from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
 from bphub.directory.services import records
@@ -44,20 +45,27 @@ from bphub.members.selectors import theme_list
 PAGE_SIZE = 50
 
 
-def _find_similar(person: FocalPoint) -> list[FocalPoint]:
-    """Duplicate suggestions: the matching service when it is there, else the same name key."""
+SUGGESTIONS = 5
+
+
+def _find_similar(person: FocalPoint, user) -> list[FocalPoint]:
+    """Duplicate suggestions that `user` may see: the matching service when it is there, else the
+    same name key. The candidates are found among all the member's people, so they are filtered
+    through the policy here (a coordinator never learns of a secretariat record this way)."""
     try:
         from bphub.directory.services.matching import find_similar_people
     except ImportError:
-        return records.focal_point_duplicate_candidates(person)
-    found = find_similar_people(
-        person.member,
-        person.full_name,
-        person.local_name,
-        emails=[e.address for e in person.emails.all()],
-        exclude_pk=person.pk,
-    )
-    return [other for other, _score, _reason in found if other.pk != person.pk][:5]
+        candidates = records.focal_point_duplicate_candidates(person, limit=SUGGESTIONS * 4)
+    else:
+        found = find_similar_people(
+            person.member,
+            person.full_name,
+            person.local_name,
+            emails=[e.address for e in person.emails.all()],
+            exclude_pk=person.pk,
+        )
+        candidates = [other for other, _score, _reason in found if other.pk != person.pk]
+    return visible_only(candidates, user)[:SUGGESTIONS]
 
 
 # -- list --------------------------------------------------------------------------------------
@@ -133,7 +141,7 @@ def person_detail(request, person_id: int):
             "past_roles": [r for r in roles if not r.is_current],
             "released_to": list(person.released_to.order_by("code")) if person.is_sensitive else [],
             "manages": manages,
-            "duplicates": _find_similar(person) if manages else [],
+            "duplicates": _find_similar(person, request.user) if manages else [],
             "revision_count": records.revision_count(person),
             "language_name": dict(settings.CONTENT_LANGUAGES).get(person.preferred_language, person.preferred_language),
             "area_key": "directory",
@@ -152,7 +160,7 @@ def person_create(request):
         return render(
             request, "directory/choose_member.html", {"chooser": chooser, "kind": "person", "area_key": "directory"}
         )
-    form = FocalPointForm(request.POST or None, member=member)
+    form = FocalPointForm(request.POST or None, member=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = records.focal_point_save(
@@ -175,7 +183,7 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, person_id: int):
     person = get_focal_point_for_change(request.user, person_id)
-    form = FocalPointForm(request.POST or None, member=person.member, focal_point=person)
+    form = FocalPointForm(request.POST or None, member=person.member, focal_point=person, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             records.focal_point_save(
@@ -243,7 +251,11 @@ def person_revision(request, person_id: int, number: int):
             "against_current": against_current,
             "is_latest": revision.number >= records.revision_count(person),
             "rows": diff_rows(
-                before, after, record_type="focal_point", hidden=set() if with_contacts else CONTACT_FIELDS
+                before,
+                after,
+                record_type="focal_point",
+                user=request.user,
+                hidden=set() if with_contacts else CONTACT_FIELDS,
             ),
             "manages": may_manage(request.user, person),
             "area_key": "directory",
@@ -301,7 +313,7 @@ def person_merge(request, person_id: int):
             "directory/people/merge_pick.html",
             {
                 "record": person,
-                "suggestions": _find_similar(person),
+                "suggestions": _find_similar(person, request.user),
                 "query": query,
                 "found": found,
                 "area_key": "directory",

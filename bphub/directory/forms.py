@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bphub.accounts.models import time_zone_choices
+from bphub.core import policy
 from bphub.core.i18n import FALLBACK_LANGUAGE, MultilingualFormField, MultilingualWidget
 from bphub.core.models import Classification
 from bphub.directory.models import DEFAULT_REVIEW_CADENCE_DAYS, Agency, AgencyKind, RoleKind
+from bphub.directory.permissions import hidden_agency_ids
 from bphub.directory.validation import clean_email, clean_phone, format_phone
 from bphub.members.models import Body, Member, Theme
 
@@ -41,6 +43,21 @@ def member_language(member) -> str:
 
 def _lines(raw: str) -> list[str]:
     return [line.strip() for line in str(raw or "").replace(",", "\n").replace(";", "\n").splitlines() if line.strip()]
+
+
+def _agency_choice(field, queryset, *, kept) -> None:
+    """Offer `queryset` (agencies the user may see) in `field`. When the record is now linked to an
+    agency the user may not see (`kept`), its id and name are not offered; the empty choice then
+    keeps it unchanged (see `_kept_agency`)."""
+    field.queryset = queryset
+    field.label_from_instance = str
+    if kept is not None:
+        field.empty_label = _("(unchanged: an agency you cannot see)")
+        field.help_text = _("Choose another agency to replace it.")
+
+
+def _kept_agency(chosen, kept):
+    return kept if chosen is None and kept is not None else chosen
 
 
 def _cadence_choices(current: int | None):
@@ -101,14 +118,19 @@ class FocalPointForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, member, focal_point=None, **kwargs):
+    def __init__(self, *args, member, user, focal_point=None, **kwargs):
+        """`user` is the person filling in the form: only agencies they may see are offered."""
         self.member = member
         self.focal_point = focal_point
+        hidden = hidden_agency_ids(user)
+        self.kept_agency = focal_point.agency if focal_point is not None and focal_point.agency_id in hidden else None
         if focal_point is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(focal_point)
+            if self.kept_agency is not None:
+                kwargs["initial"]["agency"] = None
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(member=member, is_active=True).order_by("acronym")
-        self.fields["agency"].label_from_instance = str
+        agencies = Agency.objects.filter(member=member, is_active=True).order_by("acronym")
+        _agency_choice(self.fields["agency"], policy.visible_to(agencies, user), kept=self.kept_agency)
         self.fields["roles"].choices = self.role_choices()
         self.fields["preferred_language"].choices = [("", "—"), *settings.CONTENT_LANGUAGES]
         self.fields["time_zone"].choices = [("", "—"), *time_zone_choices()]
@@ -162,6 +184,9 @@ class FocalPointForm(forms.Form):
             "time_zone": focal_point.time_zone,
             "released_to": list(focal_point.released_to.all()),
         }
+
+    def clean_agency(self):
+        return _kept_agency(self.cleaned_data.get("agency"), self.kept_agency)
 
     def clean_emails(self) -> list[str]:
         addresses, errors = [], []
@@ -278,9 +303,12 @@ class AgencyForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, member, agency=None, **kwargs):
+    def __init__(self, *args, member, user, agency=None, **kwargs):
+        """`user` is the person filling in the form: only parents they may see are offered."""
         self.member = member
         self.agency = agency
+        hidden = hidden_agency_ids(user)
+        self.kept_parent = agency.parent if agency is not None and agency.parent_id in hidden else None
         if agency is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "name": agency.name,
@@ -288,7 +316,7 @@ class AgencyForm(forms.Form):
                 "kind": agency.kind,
                 "themes": list(agency.themes.all()),
                 "website": agency.website,
-                "parent": agency.parent_id,
+                "parent": None if self.kept_parent is not None else agency.parent_id,
                 "email_domains": agency.email_domains,
                 "is_active": agency.is_active,
             }
@@ -306,8 +334,7 @@ class AgencyForm(forms.Form):
         parents = Agency.objects.filter(member=member).order_by("acronym")
         if agency is not None:
             parents = parents.exclude(pk=agency.pk)
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].label_from_instance = str
+        _agency_choice(self.fields["parent"], policy.visible_to(parents, user), kept=self.kept_parent)
         current = agency.classification if agency else Classification.PUBLIC
         levels = [Classification.PUBLIC, Classification.MEMBERS, Classification.RESTRICTED, Classification.SECRETARIAT]
         if current not in levels:
@@ -317,6 +344,9 @@ class AgencyForm(forms.Form):
         cadence = agency.review_cadence_days if agency else DEFAULT_REVIEW_CADENCE_DAYS
         self.fields["review_cadence_days"].choices = _cadence_choices(cadence)
         self.fields["review_cadence_days"].initial = cadence
+
+    def clean_parent(self):
+        return _kept_agency(self.cleaned_data.get("parent"), self.kept_parent)
 
     def clean_email_domains(self) -> str:
         domains = []

@@ -11,6 +11,7 @@ from django.http import Http404
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core import policy
+from bphub.core.models import Classification
 from bphub.core.policy import Action
 from bphub.directory.models import Agency, EngagementList, FocalPoint
 
@@ -53,6 +54,49 @@ def focal_points_visible_to(user):
 
 def agencies_visible_to(user):
     return policy.visible_to(Agency.objects.all(), user)
+
+
+HIDDEN_AGENCIES_ATTR = "_directory_hidden_agency_ids"
+
+
+def hidden_agency_ids(user) -> frozenset[int]:
+    """Ids of the agencies (merged ones included) that `user` may NOT see; empty for the RSO.
+
+    A person `user` may see can work in an agency `user` may not (a restricted or secretariat
+    unit): every page, export, API answer, diff and filter that names a person's agency asks
+    this first. Only non-public agencies can be hidden, so only those are read. Cached on the
+    user object, i.e. for one request (like `policy.current_seats`).
+    """
+    if _role(user) in RSO_ROLES:
+        return frozenset()
+    cached = getattr(user, HIDDEN_AGENCIES_ATTR, None) if user is not None else None
+    if cached is None:
+        guarded = Agency.all_objects.exclude(classification=Classification.PUBLIC)
+        visible = policy.visible_to(guarded, user).values("pk")
+        cached = frozenset(guarded.exclude(pk__in=visible).values_list("pk", flat=True))
+        if user is not None:
+            setattr(user, HIDDEN_AGENCIES_ATTR, cached)
+    return cached
+
+
+def shown_agency(user, person) -> Agency | None:
+    """The agency of `person` (a focal point `user` may see) as `user` may see it: None when
+    the person has none or `user` may not see it (then nothing of it is shown, not even its id)."""
+    if person is None or not person.agency_id or person.agency_id in hidden_agency_ids(user):
+        return None
+    return person.agency
+
+
+def visible_only(records, user) -> list:
+    """The records of `records` (a list of agencies or focal points, in their order) that
+    `user` may see through the policy; for lists the policy did not build (duplicate suggestions)."""
+    records = list(records)
+    if not records:
+        return []
+    model = type(records[0])
+    ids = [record.pk for record in records]
+    allowed = set(policy.visible_to(model._base_manager.filter(pk__in=ids), user).values_list("pk", flat=True))
+    return [record for record in records if record.pk in allowed]
 
 
 def get_focal_point_for_view(user, pk) -> FocalPoint:

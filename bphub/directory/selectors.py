@@ -18,7 +18,7 @@ from bphub.directory.models import (
     RoleKind,
     freshness_filter,
 )
-from bphub.directory.permissions import agencies_visible_to, focal_points_visible_to
+from bphub.directory.permissions import agencies_visible_to, focal_points_visible_to, hidden_agency_ids
 from bphub.directory.text import query_terms
 
 FRESHNESS_FILTERS = {*Freshness.values, "stale", "never_confirmed"}
@@ -64,8 +64,13 @@ def _current_roles_q(today) -> Q:
 
 
 def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
-    """The focal points `user` may see that match `flt`, ordered by name."""
+    """The focal points `user` may see that match `flt`, ordered by name.
+
+    The agency conditions (agency, agency kind, a theme through an agency's mandate) match only
+    through agencies `user` may see, so a filter never tells of a hidden agency or its mandate.
+    """
     today = timezone.localdate()
+    hidden = hidden_agency_ids(user)
     qs = focal_points_visible_to(user).filter(is_active=True)
     for term in query_terms(flt.q):
         qs = qs.filter(search_text__contains=term)
@@ -74,9 +79,11 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
     if flt.sub_region:
         qs = qs.filter(member__sub_region_id=flt.sub_region) if flt.sub_region.isdigit() else qs.none()
     if flt.agency:
-        qs = qs.filter(agency_id=flt.agency) if flt.agency.isdigit() else qs.none()
+        qs = qs.filter(agency_id=flt.agency) if flt.agency.isdigit() and int(flt.agency) not in hidden else qs.none()
     if flt.agency_kind:
         qs = qs.filter(agency__kind=flt.agency_kind)
+        if hidden:
+            qs = qs.exclude(agency_id__in=hidden)
     roles = FocalPointRole.objects.filter(_current_roles_q(today), focal_point=OuterRef("pk"))
     if flt.role:
         roles = roles.filter(kind=flt.role)
@@ -89,6 +96,8 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
             _current_roles_q(today), focal_point=OuterRef("pk"), kind=RoleKind.THEMATIC, theme__code=flt.theme
         )
         mandated = Agency.themes.through.objects.filter(agency_id=OuterRef("agency_id"), theme__code=flt.theme)
+        if hidden:
+            mandated = mandated.exclude(agency_id__in=hidden)
         qs = qs.filter(Exists(thematic) | Exists(mandated))
     if flt.freshness == "never_confirmed":
         qs = qs.filter(last_confirmed_at__isnull=True)

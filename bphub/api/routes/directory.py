@@ -20,7 +20,14 @@ from bphub.api.pagination import PageNumberPagination
 from bphub.api.schemas import ErrorOut, LocalizedOut, display
 from bphub.core.audit import audit_sensitive_read
 from bphub.directory.models import AgencyKind, Email, FocalPointRole, Freshness, Phone, RoleKind
-from bphub.directory.permissions import can_see_contacts, get_agency_for_view, get_focal_point_for_view
+from bphub.directory.permissions import (
+    can_manage_member,
+    can_see_contacts,
+    get_agency_for_view,
+    get_focal_point_for_view,
+    hidden_agency_ids,
+    shown_agency,
+)
 from bphub.directory.selectors import DirectoryFilter, agency_search, focal_point_page_shape, focal_point_search
 from bphub.members.models import SubRegion
 
@@ -58,6 +65,10 @@ def sub_region_id(value: str) -> str:
 # --- output ----------------------------------------------------------------------------------
 def _with_contacts(context) -> bool:
     return bool(getattr(context["request"], CONTACTS_ATTR, False))
+
+
+def _caller(context):
+    return context["request"].auth
 
 
 class EmailOut(Schema):
@@ -120,8 +131,9 @@ class AgencyOut(ReviewOut):
     kind: AgencyKind
     themes: list[str] = Field(description="Codes of the themes it holds a mandate for.")
     website: str
-    parent: int | None = Field(description="Id of the parent agency.")
-    trusted_domains: list[str] = Field(description="Email domains on which addresses may be verified automatically.")
+    parent: int | None = Field(description="Id of the parent agency (null when you may not see it).")
+    trusted_domains: list[str] = Field(description="Email domains on which addresses may be verified automatically; "
+                                       "empty unless you manage the member's directory.")
     classification: str
 
     @staticmethod
@@ -137,11 +149,15 @@ class AgencyOut(ReviewOut):
         return sorted(theme.code for theme in obj.themes.all())
 
     @staticmethod
-    def resolve_parent(obj):
+    def resolve_parent(obj, context):
+        if obj.parent_id in hidden_agency_ids(_caller(context)):
+            return None
         return obj.parent_id
 
     @staticmethod
-    def resolve_trusted_domains(obj):
+    def resolve_trusted_domains(obj, context):
+        if not can_manage_member(_caller(context), obj.member):
+            return []
         return sorted(obj.trusted_domains)
 
 
@@ -161,7 +177,7 @@ class FocalPointListItemOut(ReviewOut):
     local_name: str = Field(description="Name in the person's own script.")
     title: str
     member: str = Field(description="Member code.")
-    agency: AgencyRefOut | None
+    agency: AgencyRefOut | None = Field(description="Null when there is none or you may not see it.")
     roles: list[RoleOut] = Field(description="Current roles.")
     is_verified: bool
     classification: str
@@ -173,6 +189,10 @@ class FocalPointListItemOut(ReviewOut):
     @staticmethod
     def resolve_member(obj):
         return obj.member.code
+
+    @staticmethod
+    def resolve_agency(obj, context):
+        return shown_agency(_caller(context), obj)
 
     @staticmethod
     def resolve_roles(obj):

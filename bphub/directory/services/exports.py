@@ -4,6 +4,8 @@ Guarantees of `focal_point_export`:
 - it writes exactly the rows of the queryset it is given, which the caller builds through the
   policy (`focal_point_search` / `engagement_list_audience`); emails and phones appear only when
   `bphub.directory.permissions.can_see_contacts(user)`;
+- a person's agency (name, acronym, vCard ORG) appears only when `user` may see the agency
+  (`permissions.shown_agency`); otherwise the cells are empty and ORG is the member;
 - every export is one `directory.exported` audit event (format, filter parameters, row count,
   whether contacts were included, the list when it is a list's export);
 - at most EXPORT_ROW_LIMIT rows: a larger export raises ExportTooLarge and writes nothing.
@@ -34,7 +36,7 @@ from openpyxl.styles import Font
 
 from bphub.core.audit import audit_record
 from bphub.directory.models import RoleKind
-from bphub.directory.permissions import can_see_contacts
+from bphub.directory.permissions import can_see_contacts, shown_agency
 from bphub.directory.selectors import focal_point_page_shape
 from bphub.directory.validation import role_label_for_sheet
 
@@ -96,8 +98,8 @@ def _columns(with_contacts: bool) -> tuple:
     return COLUMNS[:7] + (CONTACT_COLUMNS if with_contacts else ()) + COLUMNS[7:]
 
 
-def _row(person, with_contacts: bool) -> dict:
-    agency = person.agency
+def _row(person, with_contacts: bool, user) -> dict:
+    agency = shown_agency(user, person)
     row = {
         "full_name": person.full_name,
         "local_name": person.local_name,
@@ -128,7 +130,7 @@ def _people(queryset: QuerySet, with_contacts: bool) -> Iterator:
 # -- writers ---------------------------------------------------------------------------------------
 
 
-def _xlsx(people, with_contacts: bool) -> tuple[bytes, int]:
+def _xlsx(people, with_contacts: bool, user) -> tuple[bytes, int]:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Focal points")[:31])
     columns = _columns(with_contacts)
@@ -142,7 +144,7 @@ def _xlsx(people, with_contacts: bool) -> tuple[bytes, int]:
     sheet.append(header)
     count = 0
     for person in people:
-        row = _row(person, with_contacts)
+        row = _row(person, with_contacts, user)
         cells = []
         for _title, key in columns:
             value = row[key]
@@ -160,14 +162,14 @@ def _xlsx(people, with_contacts: bool) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
-def _csv(people, with_contacts: bool) -> tuple[bytes, int]:
+def _csv(people, with_contacts: bool, user) -> tuple[bytes, int]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     columns = _columns(with_contacts)
     writer.writerow([title for title, _key in columns])
     count = 0
     for person in people:
-        row = _row(person, with_contacts)
+        row = _row(person, with_contacts, user)
         writer.writerow([neutralise(row[key]) for _title, key in columns])
         count += 1
     return buffer.getvalue().encode("utf-8-sig"), count
@@ -182,7 +184,7 @@ def _role_label(role) -> str:
     return label
 
 
-def _vcard(person, with_contacts: bool) -> str:
+def _vcard(person, with_contacts: bool, user) -> str:
     card = vobject.vCard()
     # We do not guess how a name splits into given and family names across cultures.
     card.add("n").value = vobject.vcard.Name(given=person.full_name)
@@ -190,7 +192,7 @@ def _vcard(person, with_contacts: bool) -> str:
     if person.local_name:
         card.add("x-local-name").value = person.local_name
         card.add("sort-string").value = person.full_name
-    agency = person.agency
+    agency = shown_agency(user, person)
     card.add("org").value = [str(agency)] if agency else [str(person.member)]
     if person.title:
         card.add("title").value = person.title
@@ -213,10 +215,10 @@ def _vcard(person, with_contacts: bool) -> str:
     return card.serialize()
 
 
-def _vcf(people, with_contacts: bool) -> tuple[bytes, int]:
+def _vcf(people, with_contacts: bool, user) -> tuple[bytes, int]:
     parts = []
     for person in people:
-        parts.append(_vcard(person, with_contacts))
+        parts.append(_vcard(person, with_contacts, user))
     return "".join(parts).encode("utf-8"), len(parts)
 
 
@@ -245,7 +247,7 @@ def focal_point_export(
     if total > EXPORT_ROW_LIMIT:
         raise ExportTooLarge(total, EXPORT_ROW_LIMIT)
     with_contacts = can_see_contacts(user)
-    content, count = WRITERS[fmt](_people(people, with_contacts), with_contacts)
+    content, count = WRITERS[fmt](_people(people, with_contacts), with_contacts, user)
     audit_record(
         verb="directory.exported",
         actor=user,

@@ -92,8 +92,12 @@ def stored_criteria(flt: DirectoryFilter) -> dict:
     return params
 
 
-def criteria_in_words(flt: DirectoryFilter) -> list[str]:
-    """The filter as short sentences a person can check ("Member: Indonesia (ID)")."""
+def criteria_in_words(flt: DirectoryFilter, user=None) -> list[str]:
+    """The filter as short sentences `user` can check ("Member: Indonesia (ID)").
+
+    An agency is named only when `user` may see it (without a user: only a public one);
+    otherwise the sentence gives the id that was asked for, nothing more.
+    """
     from bphub.members.models import Body, Member, SubRegion, Theme
 
     words = []
@@ -119,9 +123,9 @@ def criteria_in_words(flt: DirectoryFilter) -> list[str]:
     if flt.agency_kind and flt.agency_kind in AgencyKind.values:
         words.append(_("Agency kind: %(k)s") % {"k": AgencyKind(flt.agency_kind).label})
     if flt.agency:
-        from bphub.directory.models import Agency
+        from bphub.directory.permissions import agencies_visible_to
 
-        agency = Agency.objects.filter(pk=flt.agency).first() if flt.agency.isdigit() else None
+        agency = agencies_visible_to(user).filter(pk=flt.agency).first() if flt.agency.isdigit() else None
         words.append(_("Agency: %(a)s") % {"a": agency or flt.agency})
     if flt.freshness:
         labels = {**dict(Freshness.choices), "stale": _("stale"), "never_confirmed": _("never confirmed")}

@@ -2,6 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from bphub.directory import permissions
 from bphub.directory.permissions import managed_member_ids
 from bphub.directory.validation import format_phone
 
@@ -46,3 +47,10 @@ def freshness(record):
 @register.filter
 def phone(e164: str) -> str:
     return format_phone(e164)
+
+
+@register.filter
+def shown_agency(person, user):
+    """`{% with agency=person|shown_agency:request.user %}`: the person's agency, or None when
+    the reader may not see it (then show nothing of it)."""
+    return permissions.shown_agency(user, person)

@@ -162,7 +162,7 @@ def test_agencies_filter_by_member_sub_region_kind_theme_and_words(client, membe
     assert client.get(AGENCIES, {"kind": "bakery"}).status_code == 422
 
 
-def test_agency_detail_gives_mandates_and_review_state(client, members, themes):
+def test_agency_detail_gives_mandates_and_review_state(client, members, themes, make_user, login):
     agency = make_agency(
         members["TH"],
         name="Immigration Bureau",
@@ -176,9 +176,11 @@ def test_agency_detail_gives_mandates_and_review_state(client, members, themes):
 
     assert body["member"] == "TH" and body["kind"] == "immigration"
     assert body["themes"] == ["border-management"]
-    assert body["trusted_domains"] == ["immigration.th.example"]
+    assert body["trusted_domains"] == []  # only for who manages the member's directory
     assert body["freshness"] == "up_to_date" and body["review_due_on"]
     assert client.get(f"{AGENCIES}/999999").json()["code"] == "not_found"
+    login(make_user("member_coordinator", members["TH"]))
+    assert client.get(f"{AGENCIES}/{agency.pk}").json()["trusted_domains"] == ["immigration.th.example"]
 
 
 def test_members_filter_by_sub_region_and_words(client, reference):

@@ -4,8 +4,7 @@ review dates follow the site's time zone, not the reader's."""
 
 import smtplib
 import zoneinfo
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -131,7 +130,7 @@ def test_review_dates_are_the_same_whatever_zone_the_reader_is_in(members, setti
     settings.TIME_ZONE = "UTC"
     person = make_focal_point(members["TH"])
     # Confirmed at 23:30 UTC: already the next day in Kiribati (UTC+14), the same day in Samoa (UTC-11).
-    person.last_confirmed_at = datetime(2026, 3, 1, 23, 30, tzinfo=dt_timezone.utc)
+    person.last_confirmed_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
     due = {}
     for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
         with timezone.override(zoneinfo.ZoneInfo(zone)):

@@ -17,7 +17,7 @@ from bphub.core.i18n import localize
 from bphub.core.models import Classification
 from bphub.directory.forms import MemberChoiceForm
 from bphub.directory.models import AgencyKind, ConfirmedVia, Revision, RoleKind
-from bphub.directory.permissions import can_manage_member, managed_member_ids
+from bphub.directory.permissions import can_manage_member, hidden_agency_ids, managed_member_ids
 from bphub.directory.validation import format_phone
 
 FOCAL_POINT_LABELS = {
@@ -110,7 +110,7 @@ def _display(key: str, value, lookups: dict) -> str:
     if key == "preferred_language":
         return str(dict(settings.CONTENT_LANGUAGES).get(value, value))
     if key == "parent":
-        return lookups["agencies"].get(value, f"#{value}")
+        return lookups["agencies"].get(value, "—")
     if key in {"last_confirmed_at", "verified_until"}:
         return _when(value)
     if isinstance(value, list):
@@ -118,16 +118,37 @@ def _display(key: str, value, lookups: dict) -> str:
     return str(value)
 
 
-def diff_rows(before: dict, after: dict, *, record_type: str, hidden: set[str] = frozenset()) -> list[dict]:
-    """Field-by-field rows {label, before, after, changed} in a fixed order, `hidden` keys left out."""
+def _without_hidden_agencies(snapshot: dict, hidden_agencies: frozenset[int], *, record_type: str) -> dict:
+    """The snapshot with the agency (a person's) or the parent (an agency's) blanked when the
+    reader may not see it: neither its name nor its id is shown, and it compares as empty."""
+    if not snapshot:
+        return snapshot
+    key = "parent" if record_type == "agency" else "agency"
+    if snapshot.get(key) not in hidden_agencies:
+        return snapshot
+    blanked = {**snapshot, key: None}
+    if record_type != "agency":
+        blanked["agency_label"] = ""
+    return blanked
+
+
+def diff_rows(before: dict, after: dict, *, record_type: str, user, hidden: set[str] = frozenset()) -> list[dict]:
+    """Field-by-field rows {label, before, after, changed} in a fixed order, `hidden` keys left out.
+
+    Agencies `user` may not see (a person's agency, an agency's parent) show as "—".
+    """
     from bphub.directory.models import Agency
     from bphub.members.models import Theme
 
+    hidden_agencies = hidden_agency_ids(user)
+    before = _without_hidden_agencies(before, hidden_agencies, record_type=record_type)
+    after = _without_hidden_agencies(after, hidden_agencies, record_type=record_type)
     labels = AGENCY_LABELS if record_type == "agency" else FOCAL_POINT_LABELS
     lookups = {"themes": {t.code: localize(t.name).text for t in Theme.objects.all()}, "agencies": {}}
     if record_type == "agency":
         ids = {value for value in (before.get("parent"), after.get("parent")) if value}
-        lookups["agencies"] = {a.pk: str(a) for a in Agency.all_objects.filter(pk__in=ids)}
+        parents = policy.visible_to(Agency.all_objects.filter(pk__in=ids), user)
+        lookups["agencies"] = {a.pk: str(a) for a in parents}
     rows = []
     for key, label in labels.items():
         if key in hidden:

@@ -20,6 +20,7 @@ from bphub.directory.permissions import (
     get_agency_for_change,
     get_agency_for_view,
     managed_member_ids,
+    visible_only,
 )
 from bphub.directory.selectors import agency_search, focal_point_page_shape
 from bphub.directory.services import records
@@ -40,6 +41,14 @@ from bphub.members.selectors import theme_list
 
 PAGE_SIZE = 50
 TRUSTED_DOMAINS = {"email_domains"}
+
+
+SUGGESTIONS = 5
+
+
+def _duplicates(agency: Agency, user) -> list[Agency]:
+    """Likely duplicates of `agency` that `user` may see (found among all the member's agencies)."""
+    return visible_only(records.agency_duplicate_candidates(agency, limit=SUGGESTIONS * 4), user)[:SUGGESTIONS]
 
 
 @login_required
@@ -91,7 +100,7 @@ def agency_detail(request, agency_id: int):
             "page": Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")),
             "with_contacts": with_contacts,
             "manages": manages,
-            "duplicates": records.agency_duplicate_candidates(agency) if manages else [],
+            "duplicates": _duplicates(agency, request.user) if manages else [],
             "revision_count": records.revision_count(agency),
             "area_key": "directory",
         },
@@ -106,7 +115,7 @@ def agency_create(request):
         return render(
             request, "directory/choose_member.html", {"chooser": chooser, "kind": "agency", "area_key": "directory"}
         )
-    form = AgencyForm(request.POST or None, member=member)
+    form = AgencyForm(request.POST or None, member=member, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             agency = records.agency_save(
@@ -131,7 +140,7 @@ def agency_create(request):
 @require_http_methods(["GET", "POST"])
 def agency_edit(request, agency_id: int):
     agency = get_agency_for_change(request.user, agency_id)
-    form = AgencyForm(request.POST or None, member=agency.member, agency=agency)
+    form = AgencyForm(request.POST or None, member=agency.member, agency=agency, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             records.agency_save(
@@ -195,7 +204,9 @@ def agency_revision(request, agency_id: int, number: int):
             "source_url": url,
             "against_current": against_current,
             "is_latest": revision.number >= records.revision_count(agency),
-            "rows": diff_rows(before, after, record_type="agency", hidden=set() if manages else TRUSTED_DOMAINS),
+            "rows": diff_rows(
+                before, after, record_type="agency", user=request.user, hidden=set() if manages else TRUSTED_DOMAINS
+            ),
             "manages": manages,
             "area_key": "directory",
         },
@@ -220,11 +231,14 @@ def agency_restore(request, agency_id: int, number: int):
 
 
 def merge_side(agency: Agency, user) -> dict:
+    """What a reviewer compares before a merge; units and parent only as far as `user` may see them."""
+    visible = agencies_visible_to(user)
     return {
         "record": agency,
         "themes": list(agency.themes.all()),
         "people_count": agency.focal_points.count(),
-        "children": list(Agency.objects.filter(parent=agency).order_by("acronym")),
+        "children": list(visible.filter(parent=agency).order_by("acronym")),
+        "parent": visible.filter(pk=agency.parent_id).first() if agency.parent_id else None,
         "accounts_count": agency.users.count(),
         "history_count": records.revision_count(agency),
     }
@@ -245,7 +259,7 @@ def agency_merge(request, agency_id: int):
             "directory/agencies/merge_pick.html",
             {
                 "record": agency,
-                "suggestions": records.agency_duplicate_candidates(agency),
+                "suggestions": _duplicates(agency, request.user),
                 "query": query,
                 "found": found,
                 "area_key": "directory",

@@ -69,7 +69,7 @@ def directory_export(request):
         people=focal_point_search(request.user, flt),
         params=flt.as_params(),
         name="directory",
-        words=criteria_in_words(flt),
+        words=criteria_in_words(flt, request.user),
     )
 
 

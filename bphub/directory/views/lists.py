@@ -127,7 +127,7 @@ def list_detail(request, pk):
         "directory/lists/detail.html",
         {
             "engagement_list": engagement_list,
-            "criteria": criteria_in_words(criteria_of(engagement_list)),
+            "criteria": criteria_in_words(criteria_of(engagement_list), request.user),
             "page": page,
             "with_contacts": with_contacts,
             "left_out": left_out,

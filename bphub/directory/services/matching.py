@@ -5,10 +5,13 @@ word order and script (Nguyễn Văn An = nguyen van an; Somchai Jaidee = JAIDEE
 queries, and answers "who could this be?" without comparing every pair in Python: names are
 reduced to an order-insensitive Latin key (`bphub.directory.text.name_key`), exact keys are a dict
 look-up, and fuzzy candidates (rapidfuzz `token_sort_ratio`) are only looked for among names that
-share a word initial (blocking). The spreadsheet import feeds it thousands of rows; the people
-pages use `find_similar_people` to suggest duplicates of one record.
+share a word initial and whose length could reach the cutoff (blocking). The spreadsheet import
+feeds it thousands of rows; the people pages use `find_similar_people` to suggest duplicates of
+one record.
 """
 
+import bisect
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -37,6 +40,18 @@ def _initials(key: str) -> set[str]:
     return {word[0] for word in key.split()}
 
 
+def _length_range(length: int, cutoff: float) -> tuple[int, int]:
+    """The lengths a key may have to score `cutoff` or more against a key of `length`: ratio is
+    100 * (1 - indel distance / total length) and the distance is at least the length difference.
+    Rounded outwards, so nothing that could reach the cutoff is left out."""
+    share = cutoff / 100
+    if share <= 0:
+        return 0, 10**9
+    low = math.floor(length * share / (2 - share)) - 1
+    high = math.ceil(length * (2 - share) / share) + 1
+    return max(low, 0), high
+
+
 @dataclass
 class Candidate:
     ref: object  # what the index was given for the person (a focal point pk, a row number...)
@@ -50,7 +65,10 @@ class PersonIndex:
 
     by_email: dict[str, object] = field(default_factory=dict)
     by_key: dict[str, set] = field(default_factory=lambda: defaultdict(set))
-    # initial letter -> parallel lists of keys and refs (blocks for fuzzy matching)
+    # initial letter -> parallel lists of key lengths, keys and refs, by length (blocks for fuzzy
+    # matching: a name is only compared with names sharing a word initial and of a length that
+    # could score the cutoff)
+    _block_lengths: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     _block_keys: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     _block_refs: dict[str, list] = field(default_factory=lambda: defaultdict(list))
 
@@ -62,8 +80,11 @@ class PersonIndex:
                 continue
             self.by_key[key].add(ref)
             for initial in _initials(key):
-                self._block_keys[initial].append(key)
-                self._block_refs[initial].append(ref)
+                lengths = self._block_lengths[initial]
+                position = bisect.bisect_right(lengths, len(key))
+                lengths.insert(position, len(key))
+                self._block_keys[initial].insert(position, key)
+                self._block_refs[initial].insert(position, ref)
 
     def match_emails(self, emails) -> dict:
         """{ref: address} for every person one of `emails` belongs to."""
@@ -80,16 +101,20 @@ class PersonIndex:
         for key in keys:
             for ref in self.by_key.get(key, ()):
                 found[ref] = 100
+            low, high = _length_range(len(key), cutoff)
             for initial in _initials(key):
-                block = self._block_keys.get(initial)
-                if not block:
+                lengths = self._block_lengths.get(initial)
+                if not lengths:
+                    continue
+                start, end = bisect.bisect_left(lengths, low), bisect.bisect_right(lengths, high)
+                if start >= end:
                     continue
                 refs = self._block_refs[initial]
                 # Keys are sorted words, so plain ratio is token_sort_ratio without re-sorting every choice.
                 for _choice, score, position in process.extract(
-                    key, block, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+                    key, self._block_keys[initial][start:end], scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
                 ):
-                    ref = refs[position]
+                    ref = refs[start + position]
                     if score > found.get(ref, -1):
                         found[ref] = round(score)
         return found

@@ -3,16 +3,18 @@
 import csv
 import io
 import json
+import re
 import zipfile
+from datetime import date
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from bphub.core.models import AuditEvent
-from bphub.directory.models import ConfirmedVia, FocalPoint, ImportBatch, Revision, RoleKind
+from bphub.directory.models import ConfirmedVia, FocalPoint, FocalPointRole, ImportBatch, Revision, RoleKind
 from bphub.directory.services import imports
 from bphub.directory.services.imports import (
     ImportFileError,
@@ -24,6 +26,7 @@ from bphub.directory.services.imports import (
 from bphub.directory.services.matching import find_similar_people
 from bphub.directory.services.records import focal_point_save, focal_point_snapshot, revision_list
 from bphub.directory.testing import make_agency, make_focal_point
+from bphub.directory.validation import clean_roles
 from bphub.members.models import Member
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +168,66 @@ def test_a_file_that_cannot_be_imported_gets_one_clear_error(indonesia, filename
     assert says in str(error.value)
 
 
+def _openpyxl_table(content: bytes):
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    return imports._table_from_rows(enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1))
+
+
+def _trimmed(table):
+    def trim(cells):
+        cells = list(cells)
+        while cells and not cells[-1]:
+            cells.pop()
+        return cells
+
+    return trim(table.headers), [(number, trim(cells)) for number, cells in table.rows]
+
+
+def _with_declared_dimension(content: bytes, ref: str) -> bytes:
+    """The workbook with its first sheet claiming the range `ref` (files in the wild lie about it)."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                if "<dimension" in text:
+                    text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', text)
+                else:
+                    text = text.replace("<sheetData", f'<dimension ref="{ref}"/><sheetData', 1)
+                data = text.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def test_a_sheet_that_declares_a_huge_range_is_read_by_its_real_cells():
+    rows = [["Full name", "E-mail"]] + [[f"Person {n}", f"p{n}@example.org"] for n in range(500)]
+    content = _with_declared_dimension(xlsx_bytes(rows), "A1:XFD1048576")
+    table = imports.read_table("list.xlsx", content)
+    assert len(table.rows) == 500
+    assert max(len(cells) for _number, cells in table.rows) <= imports.MAX_COLUMNS
+
+
+def test_a_sheet_that_declares_too_small_a_range_loses_no_rows():
+    rows = [["Full name", "E-mail"]] + [[f"Person {n}", f"p{n}@example.org"] for n in range(50)]
+    table = imports.read_table("list.xlsx", _with_declared_dimension(xlsx_bytes(rows), "A1:A2"))
+    assert len(table.rows) == 50 and table.rows[-1][1][:2] == ["Person 49", "p49@example.org"]
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused(monkeypatch):
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+    content = xlsx_bytes([["Full name"], ["Siti Rahma"]])
+    with pytest.raises(imports.ImportFileError, match="too large"):
+        imports.read_table("list.xlsx", content)
+
+
+def test_a_date_in_a_workbook_is_read_as_openpyxl_reads_it():
+    content = xlsx_bytes([["Full name", "Title"], ["Dewi Lestari", date(2024, 1, 2)]])
+    table = imports.read_table("list.xlsx", content)
+
+    assert table.rows == [(2, ["Dewi Lestari", "2024-01-02T00:00:00"])] == _openpyxl_table(content).rows
+
+
 def test_a_huge_file_is_refused(indonesia):
     rows = [["Full name", "Email"]] + [[f"Person {n}", f"p{n}@example.org"] for n in range(20_001)]
     with pytest.raises(ImportFileError, match="more than 20,000 rows"):
@@ -303,6 +366,53 @@ def test_a_blank_cell_keeps_and_lists_only_grow(indonesia, reference):
     }
 
 
+def test_the_blocked_name_index_finds_exactly_what_comparing_every_pair_finds():
+    from rapidfuzz import fuzz
+
+    from bphub.directory.services.matching import NAME_SCORE_CUTOFF, PersonIndex, name_keys
+
+    names = [
+        "Siti Rahma",
+        "Siti Rahmah",
+        "Rahma Siti",
+        "S. Rahma",
+        "Siti Rahma Wijaya",
+        "Nguyễn Văn An",
+        "An Van Nguyen",
+        "Nguyen Van Anh",
+        "Somchai Jaidee",
+        "Somchai Jaide",
+        "สมชาย ใจดี",
+        "Budi Santoso",
+        "Budi Santosa",
+        "Bo",
+        "Boo",
+        "Dewi Lestari",
+        "Dewi Lestari Putri Anggraini",
+        "Aung San",
+        "San Aung",
+        "Maria Clara de la Cruz",
+    ]
+    keys = {ref: name_keys(name) for ref, name in enumerate(names)}
+    index = PersonIndex()
+    for ref, name_key_list in keys.items():
+        index.add(ref, keys=name_key_list)
+
+    for query in [*names, "Siti Rahmaa", "Nguyen An", "Jaidee Somchai", "Budi", "Dewi Lestari Putri Anggrainiaaa"]:
+        query_keys = name_keys(query)
+        expected = {}
+        for ref, ref_keys in keys.items():
+            scores = [
+                fuzz.ratio(a, b)
+                for a in query_keys
+                for b in ref_keys
+                if {w[0] for w in a.split()} & {w[0] for w in b.split()}
+            ]
+            if scores and max(scores) >= NAME_SCORE_CUTOFF:
+                expected[ref] = round(max(scores))
+        assert index.match_names(query_keys) == expected, query
+
+
 def test_find_similar_people_suggests_duplicates_by_email_and_name(indonesia, thailand):
     by_email = make_focal_point(indonesia, full_name="Completely Different", emails=["an@example.org"])
     by_name = make_focal_point(indonesia, full_name="NGUYỄN Văn An", emails=["other@example.org"])
@@ -380,6 +490,161 @@ def test_apply_creates_updates_and_confirms_with_import_history(indonesia, coord
     assert revision_list(dewi)[0].changes == {"title": ["Analyst", "Senior Analyst"]}
 
 
+def _save_one_by_one(batch, actor):
+    """The batch's updated rows saved through `records.focal_point_save`, one call per person:
+    what the bulk apply must store, column for column and revision for revision."""
+    state = imports.load_directory_state(batch.member)
+    data_by_row = {row["row"]: row["data"] for row in batch.rows}
+    for entry in batch.report["rows"]:
+        if entry["outcome"] != "updated":
+            continue
+        after = imports._merged(
+            state.people[entry["match"]], data_by_row[entry["row"]], by_email=entry["match_reason"] == "email"
+        )
+        changed = entry["changes"]
+        data = {name: after[name] for name in (*imports.SCALAR_FIELDS, "emails", "phones") if name in changed}
+        if "agency" in changed:
+            data["agency"] = state.agencies[after["agency_id"]]
+        if "roles" in changed:
+            data["roles"] = clean_roles("; ".join(after["roles"]), bodies=state.bodies, themes=state.themes)
+        focal_point_save(
+            focal_point=FocalPoint.objects.get(pk=entry["match"]),
+            data=data,
+            actor=actor,
+            source=Revision.Source.IMPORT,
+            source_ref=f"import:{batch.pk}",
+            confirmed_via=ConfirmedVia.IMPORT,
+        )
+
+
+def _stored(pks) -> dict:
+    """Everything stored about these people, the moment of the apply left out."""
+
+    def timeless(snapshot):
+        snapshot = json.loads(json.dumps(snapshot))
+        if "last_confirmed_at" in snapshot:
+            snapshot["last_confirmed_at"] = snapshot["last_confirmed_at"] and "<apply>"
+        return snapshot
+
+    def timeless_changes(changes):
+        changes = json.loads(json.dumps(changes))
+        if "last_confirmed_at" in changes:
+            changes["last_confirmed_at"][1] = "<apply>"
+        return changes
+
+    stored = {}
+    for person in FocalPoint.objects.filter(pk__in=pks):
+        columns = {f.attname: getattr(person, f.attname) for f in FocalPoint._meta.concrete_fields}
+        del columns["last_confirmed_at"], columns["updated_at"]
+        stored[person.pk] = {
+            "columns": columns,
+            "released_to": sorted(m.code for m in person.released_to.all()),
+            "emails": [(e.address, e.is_primary) for e in person.emails.all()],
+            "phones": [(p.number, p.kind, p.is_primary) for p in person.phones.all()],
+            "roles": [
+                (r.kind, r.body_id, r.theme_id, r.valid_from, r.valid_to) for r in person.roles.order_by("kind", "id")
+            ],
+            "revisions": [
+                (
+                    r.number,
+                    r.source,
+                    r.source_ref,
+                    r.actor_id,
+                    r.actor_label,
+                    timeless(r.snapshot),
+                    timeless_changes(r.changes),
+                )
+                for r in revision_list(person)
+            ],
+            "audit": [
+                (e.verb, e.actor_id, e.actor_email, e.target_label, e.data)
+                for e in AuditEvent.objects.filter(
+                    target_type="directory.focalpoint", target_id=str(person.pk)
+                ).order_by("id")
+            ],
+        }
+    return stored
+
+
+def test_the_bulk_apply_stores_exactly_what_focal_point_save_would_one_by_one(indonesia, thailand, coordinator):
+    dgi = make_agency(indonesia, name="Directorate General of Immigration", acronym="DGI")
+    make_agency(indonesia, name="Indonesian National Police", acronym="POLRI")
+    national = {"kind": RoleKind.NATIONAL, "body": None, "theme": None}
+    by_email = make_focal_point(
+        indonesia,
+        full_name="Siti Rahma",
+        emails=["siti@example.go.id"],
+        phones=["+62215550100"],
+        agency=dgi,
+        roles=[national],
+        classification="restricted",
+        released_to=[thailand],
+        review_cadence_days=180,
+    )
+    by_name = make_focal_point(
+        indonesia, full_name="Nguyễn Văn An", emails=["an@example.org"], title="Analyst", roles=[national]
+    )
+    FocalPointRole.objects.create(
+        focal_point=by_name, kind=RoleKind.SOM_DELEGATE, valid_from=date(2020, 1, 1), valid_to=date(2021, 1, 1)
+    )
+    focal_point_save(focal_point=by_name, data={})  # a role that ended, kept with its dates
+    renamed = make_focal_point(indonesia, full_name="Budi Santoso", emails=["budi@example.go.id", "b@example.org"])
+    renamed.emails.update(is_primary=False)  # no main address: the first one known becomes it
+    bare = FocalPoint.objects.create(member=indonesia, full_name="Rina Putri")  # made outside the services
+    make_focal_point(indonesia, full_name="Dewi Lestari", emails=["dewi@example.go.id"])
+    rows = [
+        HEADER,
+        [
+            "Siti Rahma",
+            "",
+            "Director",
+            "POLRI",
+            "siti@example.go.id; s.rahma@example.org",
+            "+62 21 5550100; 0812 3456 7890",
+            "national; wg:TIPWG",
+            "id",
+            "Asia/Jakarta",
+        ],
+        ["AN VAN NGUYEN", "", "Senior Analyst", "", "", "021 5550199", "theme:safety-at-sea", "", ""],
+        [
+            "Budi Santoso Wijaya",
+            "บุดี",
+            "",
+            "DGI",
+            "b@example.org; budi@example.go.id; bw@example.org",
+            "",
+            "som",
+            "en",
+            "",
+        ],
+        ["Rina Putri", "", "Head of Section", "", "rina@example.org", "", "", "", "Asia/Makassar"],
+        ["Dewi Lestari", "", "", "", "dewi@example.go.id", "", "", "", ""],
+        ["Agus Salim", "", "Liaison Officer", "DGI", "agus@example.org", "", "national", "", ""],
+    ]
+    batch = import_preview(member=indonesia, filename="list.xlsx", content=xlsx_bytes(rows), actor=coordinator)
+    assert batch.report["counts"] == {"new": 1, "updated": 4, "unchanged": 1, "conflicting": 0, "rejected": 0}
+    assert {e["match_reason"] for e in batch.report["rows"] if e["outcome"] == "updated"} == {"email", "name"}
+    people = [by_email.pk, by_name.pk, renamed.pk, bare.pk]
+
+    with transaction.atomic():
+        _save_one_by_one(batch, coordinator)
+        expected = _stored(people)
+        transaction.set_rollback(True)
+    import_apply(batch=batch, actor=coordinator)
+
+    stored = _stored(people)
+    for pk in people:
+        assert stored[pk] == expected[pk]
+    assert stored[renamed.pk]["emails"] == [
+        ("budi@example.go.id", True),
+        ("b@example.org", False),
+        ("bw@example.org", False),
+    ]
+    assert [r[0] for r in stored[bare.pk]["revisions"]] == [1]  # its first revision, made by the import
+    assert ("som_delegate", None, None, date(2020, 1, 1), date(2021, 1, 1)) in stored[by_name.pk]["roles"]
+    assert all(person["audit"][-1][4]["source_ref"] == f"import:{batch.pk}" for person in stored.values())
+
+
 def test_apply_is_refused_while_any_row_is_rejected_or_conflicting(indonesia):
     rows = [["Full name", "Email"], ["Dewi Lestari", "dewi@example.org"], ["Rina Putri", "broken"]]
     batch = import_preview(member=indonesia, filename="list.csv", content=csv_bytes(rows))
@@ -415,15 +680,17 @@ def test_apply_is_all_or_nothing_when_the_database_fails_midway(indonesia, monke
         ["Budi Santoso", "budi@example.go.id", "Head"],
     ]
     batch = import_preview(member=indonesia, filename="list.csv", content=csv_bytes(rows))
-    real_save, calls = imports.focal_point_save, []
+    real_latest, calls = imports._latest_revisions, []
 
-    def failing_save(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
+    def failing_latest(pks):  # called after the new person and the changed titles are written
+        calls.append(pks)
+        if len(calls) == 1:
+            assert FocalPoint.objects.filter(full_name="Dewi Lestari").exists()
+            assert FocalPoint.objects.filter(title__in=["Director", "Head"]).count() == 2
             raise IntegrityError("disk full")
-        return real_save(**kwargs)
+        return real_latest(pks)
 
-    monkeypatch.setattr(imports, "focal_point_save", failing_save)
+    monkeypatch.setattr(imports, "_latest_revisions", failing_latest)
     with pytest.raises(IntegrityError):
         import_apply(batch=batch)
 
@@ -599,6 +866,7 @@ def test_a_person_found_by_email_takes_a_really_new_name_but_not_a_respelling(in
     rows = [["Full name", "Email"], ["Siti Rahma Wijaya", "siti@example.go.id"], ["AN VAN NGUYEN", "an@example.org"]]
     report = analyse(indonesia, rows).report["rows"]
     assert (report[0]["match"], report[0]["changes"]) == (
-        renamed.pk, {"full_name": ["Siti Rahma", "Siti Rahma Wijaya"]}
+        renamed.pk,
+        {"full_name": ["Siti Rahma", "Siti Rahma Wijaya"]},
     )
     assert (report[1]["match"], report[1]["outcome"]) == (accented.pk, "unchanged")

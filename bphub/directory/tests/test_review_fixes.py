@@ -136,3 +136,25 @@ def test_review_dates_are_the_same_whatever_zone_the_reader_is_in(members, setti
         with timezone.override(zoneinfo.ZoneInfo(zone)):
             due[zone] = person.compute_review_due_on()
     assert due["Pacific/Kiritimati"] == due["Pacific/Pago_Pago"]
+
+
+def test_an_import_never_shows_nor_changes_a_record_the_coordinator_may_not_see(members, make_user):
+    from bphub.directory.services.imports import import_apply, import_preview
+
+    coordinator = make_user("member_coordinator", member=members["TH"])
+    hidden = make_focal_point(
+        members["TH"], full_name="Hidden Secretariat Person", emails=["hidden@gov.th.example"], title="Analyst",
+        classification=Classification.SECRETARIAT,
+    )
+    content = b"Full name,E-mail,Position\nSomeone Else,hidden@gov.th.example,Changed By Coord\n"
+
+    batch = import_preview(member=members["TH"], filename="list.csv", content=content, actor=coordinator)
+
+    row = batch.report["rows"][0]
+    assert row["outcome"] == "conflicting"
+    assert "Hidden Secretariat Person" not in str(batch.report) and "Analyst" not in str(batch.report)
+    with pytest.raises(ValidationError):
+        import_apply(batch=batch, actor=coordinator)
+    hidden.refresh_from_db()
+    assert hidden.title == "Analyst"
+    assert FocalPoint.objects.filter(member=members["TH"]).count() == 1  # and no duplicate made

@@ -158,3 +158,27 @@ def test_an_import_never_shows_nor_changes_a_record_the_coordinator_may_not_see(
     hidden.refresh_from_db()
     assert hidden.title == "Analyst"
     assert FocalPoint.objects.filter(member=members["TH"]).count() == 1  # and no duplicate made
+
+
+def test_a_coordinator_nominates_from_the_person_page_and_trusted_addresses_verify_on_save(
+    members, make_user, client, login
+):
+    coordinator = make_user("member_coordinator", member=members["TH"])
+    make_agency(members["TH"], acronym="IMM", email_domains="immigration.go.th.example")
+    outsider = make_focal_point(members["TH"], emails=["someone@gmail.example"])
+    login(coordinator)
+
+    page = client.get(f"/directory/people/{outsider.pk}/").content.decode()
+    assert f"/directory/people/{outsider.pk}/verify/" in page
+    client.post(f"/directory/people/{outsider.pk}/verify/")
+    outsider.refresh_from_db()
+    assert outsider.is_verified and outsider.verified_via == "nomination"
+
+    response = client.post(
+        "/directory/people/new/?member=TH",
+        {"full_name": "Niran Chai", "emails": "niran@immigration.go.th.example", "classification": "members",
+         "review_cadence_days": 182},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    niran = FocalPoint.objects.get(full_name="Niran Chai")
+    assert niran.is_verified and niran.verified_via == "trusted_domain"

@@ -26,6 +26,7 @@ from bphub.directory.permissions import (
 )
 from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
 from bphub.directory.services import records
+from bphub.directory.services.verification import verification_auto
 from bphub.directory.views._common import (
     CONTACT_FIELDS,
     add_service_error,
@@ -172,6 +173,7 @@ def person_create(request):
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            verification_auto(person)  # an address on a trusted domain of the member's agencies
             messages.success(request, _("Focal point added."))
             return redirect(person)
     return render(
@@ -195,6 +197,7 @@ def person_edit(request, person_id: int):
         except ValidationError as error:
             add_service_error(form, error)
         else:
+            verification_auto(person)
             messages.success(request, _("Changes saved."))
             return redirect(person)
     return render(

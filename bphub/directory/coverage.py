@@ -22,7 +22,6 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
@@ -178,7 +177,7 @@ def coverage_counts(user, flt: DirectoryFilter, today: date | None = None) -> tu
     their themes, people per agency, thematic roles per (agency, theme); the sums are done here,
     over at most a few thousand agencies, so the database never joins people × themes.
     """
-    today = today or timezone.localdate()
+    today = today or directory_today()
     agencies = _agencies(user, flt)
     agency_themes: dict[int, set[int]] = defaultdict(set)
     agency_member: dict[int, int] = {}
@@ -299,7 +298,7 @@ def directory_health(user, *, member: Member | None = None, today: date | None =
     delegate, and a working-group focal point for each working group on which the member holds a
     seat today. Five queries whatever the number of members.
     """
-    today = today or timezone.localdate()
+    today = today or directory_today()
     members = [member] if member is not None else list(_members())
     flt = DirectoryFilter(member=member.code if member else "")
     people = _unordered(focal_point_search(user, flt))
@@ -507,7 +506,7 @@ def network_graph(
     appear. When the graph would exceed `cap` nodes it is not built (truncated=True): the caller
     asks for a narrower filter. At most cap+1 rows are read of any table.
     """
-    today = today or timezone.localdate()
+    today = today or directory_today()
     flt = DirectoryFilter(member=flt.member, sub_region=flt.sub_region, theme=flt.theme, body=flt.body)
     people_qs = focal_point_search(user, flt).select_related("agency")
     people = list(people_qs[: cap + 1])

@@ -7,7 +7,6 @@ and saved engagement lists all use it, so a saved list stays current as the dire
 from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from bphub.directory.models import (
     Agency,
@@ -16,6 +15,7 @@ from bphub.directory.models import (
     Freshness,
     Phone,
     RoleKind,
+    directory_today,
     freshness_filter,
 )
 from bphub.directory.permissions import agencies_visible_to, focal_points_visible_to, hidden_agency_ids
@@ -69,7 +69,7 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
     The agency conditions (agency, agency kind, a theme through an agency's mandate) match only
     through agencies `user` may see, so a filter never tells of a hidden agency or its mandate.
     """
-    today = timezone.localdate()
+    today = directory_today()
     hidden = hidden_agency_ids(user)
     qs = focal_points_visible_to(user).filter(is_active=True)
     for term in query_terms(flt.q):
@@ -110,7 +110,7 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
 
 def focal_point_page_shape(qs: QuerySet, *, with_contacts: bool) -> QuerySet:
     """What a list row shows: member, agency, current roles, and contacts when allowed."""
-    today = timezone.localdate()
+    today = directory_today()
     qs = qs.select_related("member", "agency").prefetch_related(
         Prefetch(
             "roles",

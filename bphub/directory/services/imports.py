@@ -51,6 +51,8 @@ from bphub.directory.models import (
     Phone,
     Revision,
     RoleKind,
+    directory_date,
+    directory_today,
 )
 from bphub.directory.services.matching import (
     REASON_EMAIL,
@@ -365,7 +367,7 @@ def load_directory_state(member, *, actor=None, index: bool = True) -> Directory
     """
     from bphub.members.models import Body, Theme
 
-    today = timezone.localdate()
+    today = directory_today()
     agencies_qs = Agency.objects.filter(member=member)
     if actor is not None:
         agencies_qs = policy.visible_to(agencies_qs, actor)
@@ -431,7 +433,7 @@ def directory_fingerprint(member) -> str:
 
     people = FocalPoint.all_objects.filter(member=member)
     parts = [
-        timezone.localdate().isoformat(),
+        directory_today().isoformat(),
         people.aggregate(n=Count("pk"), at=Max("updated_at"), merged=Count("merged_into")),
         Agency.all_objects.filter(member=member).aggregate(n=Count("pk"), at=Max("updated_at")),
     ]
@@ -881,7 +883,7 @@ def _bulk_create_new(batch: ImportBatch, rows: list[dict], state: DirectoryState
     if not rows:
         return []
     member = state.member
-    today = timezone.localdate(now)
+    today = directory_date(now)
     template = FocalPoint(member=member)  # the defaults every new person gets
     review_due_on = today + timedelta(days=template.review_cadence_days)
     people = [
@@ -1062,7 +1064,7 @@ def _confirm_columns(pks: list[int], cadences: dict[int, int], now, **columns) -
     by_cadence: dict[int, list[int]] = defaultdict(list)
     for pk in pks:
         by_cadence[cadences[pk]].append(pk)
-    today = timezone.localdate(now)
+    today = directory_date(now)
     for cadence, group in by_cadence.items():
         for chunk in _chunks(group, 2000):
             FocalPoint.all_objects.filter(pk__in=chunk).update(
@@ -1130,7 +1132,7 @@ def _bulk_update(batch: ImportBatch, entries: list[dict], data_by_row: dict, sta
     """
     if not entries:
         return []
-    today = timezone.localdate(now)
+    today = directory_date(now)
     pks = [entry["match"] for entry in entries]
     people, emails, phones, roles, released = {}, defaultdict(list), defaultdict(list), defaultdict(list), {}
     for chunk in _chunks(pks, 2000):

@@ -117,6 +117,7 @@ def _zone_of(focal_point):
         return None
 
 
+@transaction.atomic
 def confirmation_request_send(*, focal_point: FocalPoint) -> ConfirmationRequest | None:
     """Mail `focal_point` a single-use link for its current review cycle, unless it has one.
 
@@ -124,7 +125,10 @@ def confirmation_request_send(*, focal_point: FocalPoint) -> ConfirmationRequest
     `review_due_on` or has no address that has not bounced. The token exists only in the email;
     the request stores its digest. The email is queued in the outbox in this transaction.
     """
-    focal_point = FocalPoint.objects.select_for_update().select_related("member", "agency").get(pk=focal_point.pk)
+    # Lock the person's row only: PostgreSQL cannot lock the nullable side (agency) of an outer join.
+    focal_point = (
+        FocalPoint.objects.select_for_update(of=("self",)).select_related("member", "agency").get(pk=focal_point.pk)
+    )
     if ConfirmationRequest.objects.filter(
         focal_point=focal_point, for_review_due_on=focal_point.review_due_on
     ).exists():

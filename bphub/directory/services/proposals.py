@@ -252,7 +252,7 @@ def proposal_rebase(proposal: ChangeProposal, cleaned: dict) -> dict:
 
 
 def _lock_pending(proposal: ChangeProposal, actor) -> ChangeProposal:
-    locked = ChangeProposal.objects.select_for_update().select_related("focal_point").get(pk=proposal.pk)
+    locked = ChangeProposal.objects.select_for_update(of=("self",)).select_related("focal_point").get(pk=proposal.pk)
     if locked.status != ChangeProposal.Status.PENDING:
         raise ValidationError(
             _("This proposal was already reviewed (%(status)s).") % {"status": locked.get_status_display()}

@@ -2,7 +2,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bphub.directory import permissions
@@ -50,11 +50,11 @@ def freshness(record):
     """
     title = ""
     if record.review_due_on:
-        title = gettext_now("Review due %(day)s") % {"day": date_format(record.review_due_on, "j M Y")}
+        title = gettext("Review due %(day)s") % {"day": date_format(record.review_due_on, "j M Y")}
     badge = format_html('<span class="freshness {}" title="{}">{}</span>', record.freshness, title,
                         record.freshness_label)
     if record.is_never_confirmed:
-        badge += format_html(' <span class="freshness never">{}</span>', gettext_now("never confirmed"))
+        badge += format_html(' <span class="freshness never">{}</span>', gettext("never confirmed"))
     return badge
 
 

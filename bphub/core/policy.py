@@ -55,7 +55,8 @@ _CAPABILITIES = {
 }
 
 
-def _role(user) -> str | None:
+def role_of(user) -> str | None:
+    """The role the policy acts on: None for the anonymous and for deactivated accounts."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return user.role
@@ -63,7 +64,7 @@ def _role(user) -> str | None:
 
 def acting_member_id(user) -> int | None:
     """The member a user acts for, or None (RSO, researchers, alumni, the public)."""
-    if _role(user) in MEMBER_ROLES:
+    if role_of(user) in MEMBER_ROLES:
         return user.member_id
     return None
 
@@ -95,12 +96,12 @@ def seated_body_ids(user, on: date | None = None) -> frozenset[int]:
 
 
 def may(user, capability: str) -> bool:
-    return _role(user) in _CAPABILITIES[capability]
+    return role_of(user) in _CAPABILITIES[capability]
 
 
 def visible_to(queryset: QuerySet, user) -> QuerySet:
     """The records of `queryset` (a ClassifiedModel queryset) that `user` may see."""
-    role = _role(user)
+    role = role_of(user)
     if role in RSO_ROLES:
         return queryset
     if role not in MEMBER_ROLES or user.member_id is None:
@@ -121,7 +122,7 @@ def can_view(user, record) -> bool:
     level = record.classification
     if level == Classification.PUBLIC:
         return True
-    role = _role(user)
+    role = role_of(user)
     if role in RSO_ROLES:
         return True
     member_id = acting_member_id(user)
@@ -144,7 +145,7 @@ def can(user, action: str, record) -> bool:
         return False
     if action == Action.VIEW:
         return True
-    role = _role(user)
+    role = role_of(user)
     if action == Action.EXPORT:
         return role is not None
     if role in RSO_ROLES:

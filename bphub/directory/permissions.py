@@ -12,19 +12,13 @@ from django.http import Http404
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core import policy
 from bphub.core.models import Classification
-from bphub.core.policy import Action
+from bphub.core.policy import Action, role_of
 from bphub.directory.models import Agency, EngagementList, FocalPoint
-
-
-def _role(user):
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return user.role
 
 
 def can_see_contacts(user, focal_point: FocalPoint | None = None) -> bool:
     """May `user` read emails and phones (of `focal_point`, which they must be able to see)?"""
-    role = _role(user)
+    role = role_of(user)
     if role not in RSO_ROLES and not (role in MEMBER_ROLES and user.member_id):
         return False
     return focal_point is None or policy.can_view(user, focal_point)
@@ -32,7 +26,7 @@ def can_see_contacts(user, focal_point: FocalPoint | None = None) -> bool:
 
 def can_manage_member(user, member) -> bool:
     """May `user` edit, import and review the directory of `member`?"""
-    role = _role(user)
+    role = role_of(user)
     if role in RSO_ROLES:
         return True
     return role == "member_coordinator" and member is not None and user.member_id == member.pk
@@ -40,7 +34,7 @@ def can_manage_member(user, member) -> bool:
 
 def managed_member_ids(user) -> set[int] | None:
     """Members whose directory `user` manages: None means all (RSO), else a set (maybe empty)."""
-    role = _role(user)
+    role = role_of(user)
     if role in RSO_ROLES:
         return None
     if role == "member_coordinator" and user.member_id:
@@ -67,7 +61,7 @@ def hidden_agency_ids(user) -> frozenset[int]:
     this first. Only non-public agencies can be hidden, so only those are read. Cached on the
     user object, i.e. for one request (like `policy.current_seats`).
     """
-    if _role(user) in RSO_ROLES:
+    if role_of(user) in RSO_ROLES:
         return frozenset()
     cached = getattr(user, HIDDEN_AGENCIES_ATTR, None) if user is not None else None
     if cached is None:

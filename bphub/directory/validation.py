@@ -145,10 +145,15 @@ def clean_roles(raw: str, *, bodies: dict, themes: dict) -> list[dict]:
     return result
 
 
+def role_code(kind: str, body_code: str | None = None, theme_code: str | None = None) -> str:
+    """A role as the spreadsheet writes it (national, som, wg:CODE, theme:code): clean_roles' inverse."""
+    if kind == RoleKind.WORKING_GROUP:
+        return f"wg:{body_code}"
+    if kind == RoleKind.THEMATIC:
+        return f"theme:{theme_code}"
+    return {RoleKind.NATIONAL: "national", RoleKind.SOM_DELEGATE: "som"}.get(kind, kind)
+
+
 def role_label_for_sheet(role) -> str:
-    """The inverse of clean_roles for one FocalPointRole (exports and templates)."""
-    if role.kind == RoleKind.WORKING_GROUP:
-        return f"wg:{role.body.code}"
-    if role.kind == RoleKind.THEMATIC:
-        return f"theme:{role.theme.code}"
-    return {RoleKind.NATIONAL: "national", RoleKind.SOM_DELEGATE: "som"}[role.kind]
+    """role_code of one FocalPointRole (exports)."""
+    return role_code(role.kind, role.body.code if role.body_id else None, role.theme.code if role.theme_id else None)

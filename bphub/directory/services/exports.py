@@ -35,7 +35,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from bphub.core.audit import audit_record
-from bphub.directory.models import RoleKind
 from bphub.directory.permissions import can_see_contacts, shown_agency
 from bphub.directory.selectors import focal_point_page_shape
 from bphub.directory.validation import role_label_for_sheet
@@ -175,15 +174,6 @@ def _csv(people, with_contacts: bool, user) -> tuple[bytes, int]:
     return buffer.getvalue().encode("utf-8-sig"), count
 
 
-def _role_label(role) -> str:
-    label = str(RoleKind(role.kind).label)
-    if role.body_id:
-        return f"{label}: {role.body.code}"
-    if role.theme_id:
-        return f"{label}: {role.theme}"
-    return label
-
-
 def _vcard(person, with_contacts: bool, user) -> str:
     card = vobject.vCard()
     # We do not guess how a name splits into given and family names across cultures.
@@ -206,7 +196,7 @@ def _vcard(person, with_contacts: bool, user) -> str:
             line.value = phone.number
             kind = {"mobile": "CELL", "office": "WORK"}.get(phone.kind, "VOICE")
             line.type_param = [kind, "PREF"] if index == 0 else kind
-    roles = [_role_label(role) for role in person.current_roles]
+    roles = [str(role) for role in person.current_roles]
     card.add("categories").value = [person.member.code, *roles]
     note = [f"{person.member} ({person.member.code})", *roles, f"{_('Status')}: {person.freshness_label}"]
     card.add("note").value = "\n".join(str(part) for part in note)

@@ -50,7 +50,6 @@ from bphub.directory.models import (
     ImportBatch,
     Phone,
     Revision,
-    RoleKind,
     directory_date,
     directory_today,
 )
@@ -69,6 +68,7 @@ from bphub.directory.validation import (
     clean_phone,
     clean_roles,
     clean_time_zone,
+    role_code,
 )
 
 logger = logging.getLogger(__name__)
@@ -328,15 +328,6 @@ def map_columns(headers: list[str]) -> tuple[dict[str, list[int]], list[str]]:
 # -- what the directory already holds -------------------------------------------------------------
 
 
-def role_label(kind: str, body_code: str | None, theme_code: str | None) -> str:
-    """A role as the spreadsheet writes it (national, som, wg:CODE, theme:code)."""
-    if kind == RoleKind.WORKING_GROUP:
-        return f"wg:{body_code}"
-    if kind == RoleKind.THEMATIC:
-        return f"theme:{theme_code}"
-    return {RoleKind.NATIONAL: "national", RoleKind.SOM_DELEGATE: "som"}.get(kind, kind)
-
-
 @dataclass
 class DirectoryState:
     """A member's directory as the import needs it, loaded in a handful of queries."""
@@ -401,7 +392,7 @@ def load_directory_state(member, *, actor=None, index: bool = True) -> Directory
         if (role["valid_from"] is None or role["valid_from"] <= today) and (
             role["valid_to"] is None or role["valid_to"] >= today
         ):
-            label = role_label(role["kind"], role["body__code"], role["theme__code"])
+            label = role_code(role["kind"], role["body__code"], role["theme__code"])
             if label not in people[role["focal_point_id"]]["roles"]:
                 people[role["focal_point_id"]]["roles"].append(label)
     people_index = (
@@ -530,7 +521,7 @@ def validate_table(table: Table, columns: dict[str, list[int]], state: Directory
                 fail("roles", _message(error))
             else:
                 data["roles"] = [
-                    role_label(r["kind"], getattr(r["body"], "code", None), getattr(r["theme"], "code", None))
+                    role_code(r["kind"], getattr(r["body"], "code", None), getattr(r["theme"], "code", None))
                     for r in roles
                 ]
         for name, clean in (("preferred_language", clean_language_memo), ("time_zone", clean_time_zone_memo)):

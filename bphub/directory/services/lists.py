@@ -24,7 +24,7 @@ from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.i18n import localize
 from bphub.core.models import Classification
-from bphub.core.policy import Action
+from bphub.core.policy import Action, role_of
 from bphub.directory.models import AgencyKind, EngagementList, FocalPoint, Freshness, RoleKind
 from bphub.directory.permissions import get_engagement_list_for_view
 from bphub.directory.selectors import DirectoryFilter, focal_point_search
@@ -34,20 +34,15 @@ RSO_CLASSIFICATIONS = (Classification.SECRETARIAT, Classification.MEMBERS, Class
 COORDINATOR_CLASSIFICATIONS = (Classification.RESTRICTED, Classification.MEMBERS)
 
 
-def _role(user) -> str | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return user.role
-
 
 def can_create_engagement_list(user) -> bool:
-    role = _role(user)
+    role = role_of(user)
     return role in RSO_ROLES or (role == "member_coordinator" and user.member_id is not None)
 
 
 def classification_choices_for(user) -> list[tuple[str, str]]:
     """The classifications `user` may give a list, the default first (empty if they may not create one)."""
-    role = _role(user)
+    role = role_of(user)
     if role in RSO_ROLES:
         allowed = RSO_CLASSIFICATIONS
     elif can_create_engagement_list(user):
@@ -62,7 +57,7 @@ def can_change_engagement_list(user, engagement_list: EngagementList) -> bool:
         return False
     if engagement_list.owner_id is not None and engagement_list.owner_id == getattr(user, "pk", None):
         return True
-    role = _role(user)
+    role = role_of(user)
     if role not in RSO_ROLES and role != "member_coordinator":
         return False
     if role in RSO_ROLES:
@@ -186,7 +181,7 @@ def engagement_list_create(
         description=(description or "").strip(),
         criteria=stored_criteria(criteria),
         classification=_check_classification(user, classification),
-        originator_id=None if _role(user) in RSO_ROLES else user.member_id,
+        originator_id=None if role_of(user) in RSO_ROLES else user.member_id,
         owner=user,
     )
     engagement_list.full_clean(exclude=["criteria"])  # {} (everyone) is a valid criteria

@@ -667,27 +667,6 @@ def revision_count(record) -> int:
     return Revision.objects.filter(record_type=_record_type(record), record_id=record.pk).count()
 
 
-def focal_point_duplicate_candidates(focal_point: FocalPoint, *, limit: int = 5) -> list[FocalPoint]:
-    """Other active people of the same member whose names are alike (same order-insensitive
-    Latin key, or one shared email address). A plain fallback for the matching service."""
-    from bphub.directory.text import name_key, transliterate
-
-    key = name_key(focal_point.full_name)
-    words = sorted(transliterate(focal_point.full_name).replace("-", " ").split(), key=len, reverse=True)
-    others = FocalPoint.objects.filter(member_id=focal_point.member_id).exclude(pk=focal_point.pk)
-    addresses = [e.address for e in focal_point.emails.all()]
-    same_email = list(others.filter(emails__address__in=addresses).distinct()[:limit]) if addresses else []
-    alike = []
-    if words:
-        for other in others.filter(search_text__contains=words[0]).order_by("id")[:200]:
-            if name_key(other.full_name) == key or (
-                focal_point.local_name and other.local_name and other.local_name == focal_point.local_name
-            ):
-                alike.append(other)
-    found = {p.pk: p for p in [*same_email, *alike]}
-    return list(found.values())[:limit]
-
-
 def agency_duplicate_candidates(agency: Agency, *, limit: int = 5) -> list[Agency]:
     """Other active agencies of the same member with the same acronym or the same English name."""
     from bphub.directory.text import fold

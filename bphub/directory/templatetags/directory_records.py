@@ -25,18 +25,3 @@ def own_names(agency) -> list[tuple[str, str]]:
 def english_name(agency) -> str:
     names = agency.name or {}
     return names.get("en") or next((text for text in names.values() if text), "")
-
-
-@register.filter
-def role_label(role) -> str:
-    """A role as text ("Working-group focal point: TIPWG"); FocalPointRole.__str__ may return a lazy
-    label for roles without a group or theme, which templates cannot print."""
-    from bphub.core.i18n import localize
-    from bphub.directory.models import RoleKind
-
-    label = str(RoleKind(role.kind).label)
-    if role.body_id:
-        return f"{label}: {role.body.code}"
-    if role.theme_id:
-        return f"{label}: {localize(role.theme.name).text}"
-    return label

@@ -39,7 +39,7 @@ demo: migrate
 run: demo
 	@BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (task worker running alongside; Ctrl+C stops both)"
-	@export BPHUB_DEMO=1; $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@export BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT); $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # The current code of the demo accounts' shared authenticator secret.

@@ -26,6 +26,7 @@ from bphub.directory.permissions import (
 )
 from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
 from bphub.directory.services import records
+from bphub.directory.services.matching import find_similar_people
 from bphub.directory.services.verification import verification_auto
 from bphub.directory.views._common import (
     CONTACT_FIELDS,
@@ -43,29 +44,24 @@ from bphub.directory.views._common import (
 from bphub.members.models import Body, Member, SubRegion
 from bphub.members.selectors import theme_list
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a name search rarely needs more; small pages for slow links
 
 
 SUGGESTIONS = 5
 
 
 def _find_similar(person: FocalPoint, user) -> list[FocalPoint]:
-    """Duplicate suggestions that `user` may see: the matching service when it is there, else the
-    same name key. The candidates are found among all the member's people, so they are filtered
-    through the policy here (a coordinator never learns of a secretariat record this way)."""
-    try:
-        from bphub.directory.services.matching import find_similar_people
-    except ImportError:
-        candidates = records.focal_point_duplicate_candidates(person, limit=SUGGESTIONS * 4)
-    else:
-        found = find_similar_people(
-            person.member,
-            person.full_name,
-            person.local_name,
-            emails=[e.address for e in person.emails.all()],
-            exclude_pk=person.pk,
-        )
-        candidates = [other for other, _score, _reason in found if other.pk != person.pk]
+    """Duplicate suggestions that `user` may see. The candidates are found among all the member's
+    people, so they are filtered through the policy here (a coordinator never learns of a
+    secretariat record this way)."""
+    found = find_similar_people(
+        person.member,
+        person.full_name,
+        person.local_name,
+        emails=[e.address for e in person.emails.all()],
+        exclude_pk=person.pk,
+    )
+    candidates = [other for other, _score, _reason in found if other.pk != person.pk]
     return visible_only(candidates, user)[:SUGGESTIONS]
 
 

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "bphub.accounts",
     "bphub.members",
     "bphub.directory",
+    "bphub.meetings",
+    "bphub.communications",
     "bphub.knowledge",
     "bphub.outbox",
     "bphub.api",

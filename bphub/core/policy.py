@@ -13,6 +13,11 @@ Rules by classification (RSO staff and admins read everything, as the secretaria
 - restricted: people who act for the originator or for a member the record is released to;
 - secretariat: the RSO only.
 Researchers and alumni read public records only (later modules name what else concerns them).
+
+A model may widen this for people with a part in a record, by declaring it here where the policy
+reads it: a classmethod `policy_grant(user) -> Q | None` (for querysets) and a method
+`policy_grants_view(user) -> bool` (for one record). Meetings use it so that the approved
+participants of a meeting read its documents (`bphub.meetings.models.Document`).
 """
 
 from datetime import date
@@ -104,21 +109,30 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
     role = role_of(user)
     if role in RSO_ROLES:
         return queryset
+    grant = queryset.model.policy_grant(user) if hasattr(queryset.model, "policy_grant") else None
     if role not in MEMBER_ROLES or user.member_id is None:
-        return queryset.filter(classification=Classification.PUBLIC)
+        public = Q(classification=Classification.PUBLIC)
+        return queryset.filter(public | grant if grant is not None else public)
     member_id = user.member_id
     released = queryset.model.released_to.through.objects.filter(
         **{f"{queryset.model._meta.model_name}_id": OuterRef("pk"), "member_id": member_id}
     )
-    return queryset.filter(
+    readable = (
         Q(classification__in=[Classification.PUBLIC, Classification.MEMBERS])
         | Q(classification=Classification.BODY, body_id__in=seated_body_ids(user))
         | Q(classification__in=[Classification.BODY, Classification.RESTRICTED], originator_id=member_id)
         | (Q(classification=Classification.RESTRICTED) & Exists(released))
     )
+    return queryset.filter(readable | grant if grant is not None else readable)
 
 
 def can_view(user, record) -> bool:
+    if _can_view_by_classification(user, record):
+        return True
+    return hasattr(record, "policy_grants_view") and role_of(user) is not None and record.policy_grants_view(user)
+
+
+def _can_view_by_classification(user, record) -> bool:
     level = record.classification
     if level == Classification.PUBLIC:
         return True

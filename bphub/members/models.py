@@ -54,6 +54,11 @@ class Member(ReferenceRecord):
     sub_region = models.ForeignKey(
         SubRegion, verbose_name=_("sub-region"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    # Where the member's officials work: the capital's (or headquarters') zone from the tz
+    # database, and its weekend as ISO weekdays (6,7 = Saturday and Sunday). The slot finder
+    # reads both; see reference/time_zones.csv.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    weekend = models.CharField(_("weekend (ISO weekdays)"), max_length=8, default="6,7")
 
     class Meta:
         ordering = ["code"]

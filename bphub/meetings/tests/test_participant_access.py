@@ -1,0 +1,68 @@
+"""Approved participants read their meeting's documents without further steps (the policy's grant)."""
+
+import pytest
+
+from bphub.core import policy
+from bphub.core.models import Classification
+from bphub.meetings.models import Delegation, Document
+from bphub.meetings.testing import make_delegation, make_document, make_meeting, make_person
+from bphub.members.models import Member
+
+
+@pytest.fixture
+def members(db):
+    return [Member.objects.create(code=c, name={"en": c}, kind=Member.Kind.STATE) for c in ("AA", "BB")]
+
+
+def _restricted_meeting_document(members, classification=Classification.RESTRICTED):
+    meeting = make_meeting(classification=Classification.RESTRICTED, originator=members[0])
+    return meeting, make_document(meeting, classification=classification)
+
+
+@pytest.mark.parametrize("status", [Delegation.Status.SUBMITTED, Delegation.Status.RETURNED])
+def test_a_delegate_not_yet_approved_does_not_read_the_documents(members, make_user, status):
+    official = make_user("member_official", members[1])
+    meeting, document = _restricted_meeting_document(members)
+    make_delegation(meeting, members[1], status=status, people=[make_person(members[1], user=official)])
+
+    assert not policy.can_view(official, document)
+    assert document not in policy.visible_to(Document.objects.all(), official)
+
+
+def test_an_approved_participant_reads_the_documents(members, make_user):
+    official = make_user("member_official", members[1])
+    colleague = make_user("member_official", members[1])
+    meeting, document = _restricted_meeting_document(members)
+    make_delegation(
+        meeting, members[1], status=Delegation.Status.APPROVED, people=[make_person(members[1], user=official)]
+    )
+
+    assert policy.can_view(official, document)
+    assert list(policy.visible_to(Document.objects.all(), official)) == [document]
+    # The grant is the person's, not their member's.
+    assert not policy.can_view(colleague, document)
+    assert not policy.visible_to(Document.objects.all(), colleague).exists()
+
+
+def test_secretariat_documents_stay_with_the_rso_even_for_participants(members, make_user):
+    official = make_user("member_official", members[1])
+    meeting, document = _restricted_meeting_document(members, classification=Classification.SECRETARIAT)
+    make_delegation(
+        meeting, members[1], status=Delegation.Status.APPROVED, people=[make_person(members[1], user=official)]
+    )
+
+    assert not policy.can_view(official, document)
+    assert not policy.visible_to(Document.objects.all(), official).exists()
+
+
+def test_a_deactivated_participant_loses_the_grant(members, make_user):
+    official = make_user("member_official", members[1])
+    meeting, document = _restricted_meeting_document(members)
+    make_delegation(
+        meeting, members[1], status=Delegation.Status.APPROVED, people=[make_person(members[1], user=official)]
+    )
+    official.is_active = False
+    official.save()
+
+    assert not policy.can_view(official, document)
+    assert not policy.visible_to(Document.objects.all(), official).exists()

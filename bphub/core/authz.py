@@ -126,7 +126,7 @@ register(
     ),
     *[
         RoleRoute(f"area_{key}", lambda ctx, key=key: f"/{key}/")
-        for key in ("meetings", "research", "secondments", "trends")
+        for key in ("research", "secondments", "trends")
     ],
 )
 exempt(

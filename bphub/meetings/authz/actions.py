@@ -1,0 +1,3 @@
+"""Authorization-matrix registrations: actions."""
+
+from bphub.core.authz import ClassifiedListRoute, ClassifiedRoute, RoleRoute, register  # noqa: F401

@@ -300,7 +300,8 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Bodies larger than this are refused before any view runs (RequestSizeLimitMiddleware).
-REQUEST_MAX_BODY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_SIZE", str(20 * 1024 * 1024)))
+# Meeting documents may be 25 MB (bphub.meetings.services.documents), plus the form around them.
+REQUEST_MAX_BODY_SIZE = int(os.environ.get("REQUEST_MAX_BODY_SIZE", str(26 * 1024 * 1024)))
 API_MAX_BODY_SIZE = 1024 * 1024
 
 # --- Mail: everything goes through the outbox ------------------------------------------------

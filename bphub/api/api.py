@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 
 from bphub.api import errors
 from bphub.api.docs import LocalSwagger
-from bphub.api.routes import account, audit, directory, reference, resources
+from bphub.api.routes import account, audit, directory, meetings, reference, resources
 
 DESCRIPTION = """
 The Bali Process coordination hub's JSON API. It shows exactly what the web pages show you.
@@ -23,6 +23,11 @@ the version picked for you (`"title_display"`), chosen by `?lang=`, else `Accept
 **Lists** are paged: `{"count", "next", "previous", "results"}`; `?page=` (at most 1,000,000) and
 `?page_size=` (at most 200). The resource list gives each record in short form, without `summary` or
 `url`; fetch one resource for the whole record (reads of restricted and secretariat records are audited).
+
+**Meetings** (`/meetings`, their agenda, delegations, documents and outcomes; `/action-items`) are
+read through the same policy; the public reads public meetings without a token. Times are UTC, with
+the host's IANA time zone beside them. `GET /documents/{document_id}/download` answers the file itself
+(an attachment), the one answer that is not JSON. Unknown query parameters are refused (422).
 
 **Errors** are JSON: `{"code", "message", "details"}` with a stable `code`: `malformed_json` (400),
 `not_authenticated` (401), `permission_denied` / `csrf_failed` (403), `not_found` (404, also for
@@ -72,3 +77,4 @@ api.add_router("", resources.router)
 api.add_router("", account.router)
 api.add_router("", audit.router)
 api.add_router("", directory.router)
+api.add_router("", meetings.router)

@@ -66,6 +66,17 @@ class Announcement(ClassifiedModel, TimeStampedModel):
 
         return reverse("communications:announcement_detail", kwargs={"pk": self.pk})
 
+    @property
+    def audience_label(self) -> str:
+        """Who it is for, in words; a list's name is not shown (its readers may not see the list)."""
+        if self.audience == self.Audience.BODY and self.audience_body_id:
+            return f"{self.audience_body.code} – {localize(self.audience_body.name).text}"
+        if self.audience == self.Audience.SUB_REGION and self.audience_sub_region_id:
+            return str(self.audience_sub_region.name)
+        if self.audience == self.Audience.LIST:
+            return str(_("Selected people"))
+        return str(self.get_audience_display())
+
 
 class Topic(models.TextChoices):
     """What a notification is about; preferences are set per topic."""

@@ -9,7 +9,7 @@ from bphub.core import policy
 # The areas of the brief, in the order people look for them.
 AREAS = [
     ("home", _("Home"), "home"),
-    ("meetings", _("Meetings"), "area_meetings"),
+    ("meetings", _("Meetings"), "meetings:meeting_list"),
     ("members", _("Members & bodies"), "members:member_list"),
     ("directory", _("Directory"), "directory:person_list"),
     ("exchange", _("Exchange"), "knowledge:resource_list"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core import policy
 from bphub.core.audit import audit_event_list
 
@@ -57,11 +58,14 @@ def home(request):
     recent = resource_list_visible_to(user=request.user).only("id", "title", "classification")
     # The seats come from the policy's per-request cache: the visibility filter used them already.
     context = {"recent_resources": recent[:5], "seats": policy.current_seats(request.user)}
+    if policy.role_of(request.user) in MEMBER_ROLES | RSO_ROLES:
+        from bphub.meetings.selectors.followup import my_open_actions
+
+        context["my_actions"] = my_open_actions(request.user)  # one query
     return render(request, "core/home.html", context)
 
 
 AREA_TEXT = {
-    "meetings": (_("Meetings"), _("Meetings, agendas, delegations, outcomes and action items will appear here.")),
     "research": (_("Research"), _("The registry of country and sub-regional studies will appear here.")),
     "secondments": (_("Secondments & alumni"), _("Secondment placements and the alumni network will appear here.")),
     "trends": (_("Trends"), _("Shared analysis of emerging trends in irregular migration will appear here.")),

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 MAINTENANCE_JOBS = (
     "bphub.outbox.services.outbox_requeue_orphans",
     "bphub.directory.services.freshness.freshness_sweep_if_due",
+    "bphub.communications.services.digest.digest_run_if_due",  # weekly, Monday 06:00 UTC
+    "bphub.meetings.services.reminders.reminder_sweep_if_due",  # hourly; each reminder once per meeting
 )
 
 

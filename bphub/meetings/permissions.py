@@ -88,6 +88,12 @@ def can_update_action(user, action: ActionItem) -> bool:
     """The owner reports progress: the owning member's people, the owning body's co-chairs, or the RSO."""
     if not policy.can_view(user, action):
         return False
+    return owns_action(user, action)
+
+
+def owns_action(user, action: ActionItem) -> bool:
+    """The owner rule of `can_update_action` alone, for an action already known to be visible to `user`
+    (lists filtered by the policy use it so that they need no query per row)."""
     role = policy.role_of(user)
     if role in RSO_ROLES:
         return True
@@ -133,3 +139,8 @@ def get_action_for_update(user, pk) -> ActionItem:
     if not can_update_action(user, action):
         raise Http404
     return action
+
+
+def can_edit_work_plan(user, body) -> bool:
+    """A body's forward work plan is kept by its co-chairs and the RSO."""
+    return is_rso(user) or body.pk in chaired_body_ids(user)

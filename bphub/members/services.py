@@ -111,6 +111,47 @@ def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
     return instance
 
 
+WEEKEND_PATTERN = re.compile(r"^[1-7](,[1-7]){0,5}$")
+
+
+def _load_time_zones(directory: Path, report: LoadReport) -> None:
+    """Fill each member's time zone and weekend from time_zones.csv (when the file is there).
+
+    A member corrected in the app keeps what it has: only an empty time zone is filled in, and
+    its weekend is left as the RSO set it.
+    """
+    path = directory / "time_zones.csv"
+    if not path.exists():
+        return
+    from bphub.meetings.models import validate_time_zone
+
+    members = {member.code: member for member in Member.objects.all()}
+    for number, row in _read(path):
+        where = f"time_zones.csv row {number}"
+        member = members.get(row["code"].strip())
+        if member is None:
+            raise ReferenceFileError(f"{where}: unknown member {row['code']!r}")
+        zone_name, weekend = row["time_zone"].strip(), row["weekend"].strip().replace(" ", "")
+        try:
+            validate_time_zone(zone_name)
+        except ValidationError:
+            raise ReferenceFileError(f"{where}: {zone_name!r} is not a time zone of the tz database") from None
+        if not WEEKEND_PATTERN.match(weekend):
+            raise ReferenceFileError(f"{where}: weekend {weekend!r} is not ISO weekdays such as 6,7")
+        values = {"time_zone": zone_name, "weekend": weekend}
+        if member.edited_in_app_at:
+            if member.time_zone:
+                report.kept_local.append(f"time zone of {member.code}")
+                continue
+            values = {"time_zone": zone_name}
+        changed = {name: value for name, value in values.items() if getattr(member, name) != value}
+        if changed:
+            Member.objects.filter(pk=member.pk).update(**changed, updated_at=timezone.now())
+            report.count("updated", "member time zone")
+        else:
+            report.count("unchanged", "member time zone")
+
+
 @transaction.atomic
 def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
     """Load the reference files: idempotent, never duplicates, all or nothing.
@@ -174,6 +215,8 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             report,
             "member",
         )
+
+    _load_time_zones(directory, report)
 
     for number, row in _read(directory / "bodies.csv"):
         where = f"bodies.csv row {number}"

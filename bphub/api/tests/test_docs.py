@@ -47,6 +47,12 @@ def test_openapi_schema_is_valid_and_lists_every_route(client, db):
         ("/api/v1/tokens/{token_id}", "delete"), ("/api/v1/audit-events", "get"),
         ("/api/v1/agencies", "get"), ("/api/v1/agencies/{agency_id}", "get"),
         ("/api/v1/focal-points", "get"), ("/api/v1/focal-points/{focal_point_id}", "get"),
+        ("/api/v1/meetings", "get"), ("/api/v1/meetings/{meeting_id}", "get"),
+        ("/api/v1/meetings/{meeting_id}/agenda", "get"), ("/api/v1/meetings/{meeting_id}/delegations", "get"),
+        ("/api/v1/meetings/{meeting_id}/documents", "get"), ("/api/v1/meetings/{meeting_id}/outcomes", "get"),
+        ("/api/v1/documents/{document_id}", "get"), ("/api/v1/documents/{document_id}/download", "get"),
+        ("/api/v1/action-items", "get"), ("/api/v1/action-items/{action_id}", "get"),
+        ("/api/v1/action-items/{action_id}/updates", "post"),
     }
     assert schema["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
     components = schema["components"]["schemas"]

@@ -1,3 +1,3 @@
 """The meetings area's routes, registered for the authorization matrix (one module per part)."""
 
-from bphub.meetings.authz import actions, calendars, meetings, participation, scheduling  # noqa: F401
+from bphub.meetings.authz import actions, api, calendars, meetings, participation, scheduling  # noqa: F401

@@ -1,17 +1,62 @@
-"""Panels of the meeting page owned by the follow-up part (outcomes, action items)."""
+"""Panels of the meeting page owned by the follow-up part (outcomes, action items).
+
+Each reads through the policy in at most three queries: the rows themselves (one query), the
+reader's seats and co-chaired bodies (both cached on the user for the request) for the policy and the
+manage/update links. The links are hints only: every page they lead to checks access itself.
+"""
 
 from django import template
+from django.template.loader import render_to_string
+
+from bphub.meetings.permissions import chaired_body_ids, is_rso
+from bphub.meetings.selectors.followup import annotate_for, meeting_actions, outcomes_by_kind, outcomes_visible
 
 register = template.Library()
 
 
+def _manages(user, meeting) -> bool:
+    """The management rule of `can_manage_meeting` for a meeting the page already showed to `user`."""
+    if user is None:
+        return False
+    return is_rso(user) or (meeting.group_id is not None and meeting.group_id in chaired_body_ids(user))
+
+
+def _reader(context):
+    request = context.get("request")
+    return getattr(request, "user", None), request
+
+
 @register.simple_tag(takes_context=True)
 def outcomes_panel(context, meeting):
-    """The outcomes of `meeting` the reader may see (filled in by the follow-up work)."""
-    return ""
+    """The outcomes of `meeting` the reader may see, grouped by kind (decisions, recommendations, …)."""
+    user, request = _reader(context)
+    outcomes = list(outcomes_visible(meeting=meeting, user=user))
+    return render_to_string(
+        "meetings/followup/outcomes_panel.html",
+        {
+            "meeting": meeting,
+            "groups": outcomes_by_kind(outcomes),
+            "can_manage": _manages(user, meeting),
+        },
+        request=request,
+    )
 
 
 @register.simple_tag(takes_context=True)
 def actions_panel(context, meeting):
-    """Open actions of `meeting`, and those carried forward from its series (filled in by the follow-up work)."""
-    return ""
+    """The actions made at `meeting` and the open ones carried forward from earlier meetings of its
+    series, overdue ones marked, each with an update link for the people who own it."""
+    user, request = _reader(context)
+    actions = meeting_actions(meeting=meeting, user=user)
+    annotate_for(actions.own, user)
+    annotate_for(actions.carried, user)
+    return render_to_string(
+        "meetings/followup/actions_panel.html",
+        {
+            "meeting": meeting,
+            "own": actions.own,
+            "carried": actions.carried,
+            "can_manage": _manages(user, meeting),
+        },
+        request=request,
+    )

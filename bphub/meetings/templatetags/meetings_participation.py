@@ -1,17 +1,53 @@
-"""Panels of the meeting page owned by the participation part (delegations, documents)."""
+"""Panels of the meeting page owned by the participation part (delegations, documents).
+
+Each renders a small template (without the request's context processors, which would cost
+queries) and keeps to at most three queries, whatever the meeting's size.
+"""
 
 from django import template
+from django.template.loader import render_to_string
+
+from bphub.meetings.models import Delegation
+from bphub.meetings.permissions import can_manage_meeting, can_nominate
+from bphub.meetings.selectors.participation import delegation_summary, meeting_documents
 
 register = template.Library()
 
 
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
 @register.simple_tag(takes_context=True)
 def delegations_panel(context, meeting):
-    """The delegations of `meeting` as the reader may see them (filled in by the participation work)."""
-    return ""
+    """Counts of the delegations by status, the reader's own member's, and the links they may use."""
+    user = _user(context)
+    summary = delegation_summary(user, meeting)
+    may_nominate = summary.own is not None and can_nominate(
+        user, Delegation(meeting=meeting, member_id=summary.own.member_id)
+    )
+    return render_to_string(
+        "meetings/participation/panel_delegations.html",
+        {
+            "meeting": meeting,
+            "summary": summary,
+            "may_nominate": may_nominate,
+            "manages": can_manage_meeting(user, meeting),
+            "show_participants": summary.total > 0,
+        },
+    )
 
 
 @register.simple_tag(takes_context=True)
 def documents_panel(context, meeting):
-    """The documents of `meeting` the reader may see (filled in by the participation work)."""
-    return ""
+    """The meeting's documents the reader may read (type, language, version, size, download)."""
+    user = _user(context)
+    return render_to_string(
+        "meetings/participation/panel_documents.html",
+        {
+            "meeting": meeting,
+            "documents": list(meeting_documents(user, meeting)),
+            "manages": can_manage_meeting(user, meeting),
+        },
+    )

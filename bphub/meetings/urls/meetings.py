@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+"""Meeting pages, their agenda, series and the Consultation Mechanism (views in views/meetings.py,
+views/agenda.py and views/consultation.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from bphub.meetings.views import agenda, consultation, meetings
+
+urlpatterns = [
+    path("", meetings.meeting_list, name="meeting_list"),
+    path("new/", meetings.meeting_create_view, name="meeting_create"),
+    path("series/", meetings.series_list, name="series_list"),
+    path("series/<slug:code>/", meetings.series_detail, name="series_detail"),
+    path("consultations/convene/", consultation.consultation_convene_view, name="consultation_convene"),
+    path("<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/status/<slug:step>/", meetings.meeting_transition, name="meeting_transition"),
+    path("<int:pk>/agenda/", agenda.agenda_edit, name="agenda_edit"),
+    path("<int:pk>/agenda/sessions/new/", agenda.session_create, name="session_create"),
+    path("<int:pk>/agenda/sessions/<int:session_pk>/edit/", agenda.session_edit, name="session_edit"),
+    path("<int:pk>/agenda/sessions/<int:session_pk>/delete/", agenda.session_delete, name="session_delete"),
+    path("<int:pk>/agenda/sessions/<int:session_pk>/items/new/", agenda.item_create, name="item_create"),
+    path("<int:pk>/agenda/items/<int:item_pk>/edit/", agenda.item_edit, name="item_edit"),
+    path("<int:pk>/agenda/items/<int:item_pk>/delete/", agenda.item_delete, name="item_delete"),
+    path("<int:pk>/agenda/items/<int:item_pk>/move/", agenda.item_move, name="item_move"),
+]

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The slot finder (views in views/scheduling.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from bphub.meetings.views import scheduling
+
+urlpatterns = [
+    path("<int:pk>/slots/", scheduling.slot_finder, name="slot_finder"),
+    path("<int:pk>/slots/apply/", scheduling.slot_apply, name="slot_apply"),
+]

@@ -1,0 +1,236 @@
+"""Pre-briefing packs: exactly what the reader may see, in the reader's time zone, as HTML and PDF,
+built from the database at the moment they are asked for."""
+
+import io
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from bphub.core.models import Classification
+from bphub.meetings.models import Delegation, Meeting, Outcome
+from bphub.meetings.testing import (
+    make_action,
+    make_agenda,
+    make_delegation,
+    make_document,
+    make_meeting,
+    make_outcome,
+    make_person,
+    make_series,
+)
+from bphub.members.models import Body, BodyMembership, Member
+
+
+@pytest.fixture
+def cast(db):
+    members = {c: Member.objects.create(code=c, name={"en": f"Member {c}"}, kind=Member.Kind.STATE) for c in "ABC"}
+    body = Body.objects.create(code="WGX", name={"en": "Working Group X"}, kind=Body.Kind.WORKING_GROUP)
+    other_body = Body.objects.create(code="WGY", name={"en": "Working Group Y"}, kind=Body.Kind.WORKING_GROUP)
+    BodyMembership.objects.create(member=members["B"], body=body, valid_from=date(2020, 1, 1))
+    return {"members": members, "body": body, "other_body": other_body}
+
+
+@pytest.fixture
+def world(cast):
+    """A series of two meetings; the second is the one being prepared."""
+    members, body = cast["members"], cast["body"]
+    series = make_series(name="Working Group X meetings", group=body)
+    previous = make_meeting(
+        title="Sixth meeting",
+        series=series,
+        number=6,
+        group=body,
+        originator=members["A"],
+        starts_at=timezone.now() - timedelta(days=120),
+        status=Meeting.Status.OUTCOMES_PUBLISHED,
+    )
+    starts = datetime(2031, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
+    meeting = make_meeting(
+        title="Seventh meeting",
+        series=series,
+        number=7,
+        group=body,
+        originator=members["A"],
+        starts_at=starts,
+        days=3,
+        venue="Bangkok",
+    )
+    make_agenda(meeting, sessions=2, items_per_session=2)
+    return {"previous": previous, "meeting": meeting}
+
+
+def _pdf_text(response) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_pack_holds_exactly_what_the_reader_may_see(cast, world, client, login, make_user):
+    members, body = cast["members"], cast["body"]
+    meeting, previous = world["meeting"], world["previous"]
+    make_document(meeting, title="Open concept note", is_key=True)
+    make_document(
+        meeting,
+        title="Paper for B only",
+        is_key=True,
+        classification=Classification.RESTRICTED,
+        released_to=[members["B"]],
+    )
+    make_document(meeting, title="Not a key paper")
+    make_action(previous, title="Carried: share statistics", owner_member=members["C"])
+    make_action(
+        previous, title="Carried quietly", owner_member=members["B"], classification=Classification.BODY, body=body
+    )
+    make_action(meeting, title="Group homework", owner_body=body)
+    make_action(
+        make_meeting(title="Elsewhere", originator=members["A"]), title="B's own homework", owner_member=members["B"]
+    )
+    make_action(
+        make_meeting(title="Elsewhere too", originator=members["A"]),
+        title="C's own homework",
+        owner_member=members["C"],
+    )
+    make_outcome(previous, kind=Outcome.Kind.DECISION, text="Adopt the referral guide.")
+    make_outcome(
+        previous, kind=Outcome.Kind.MINUTES, text="Minutes for the RSO.", classification=Classification.SECRETARIAT
+    )
+
+    login(make_user("member_official", members["C"]))
+    as_c = client.get(f"/meetings/{meeting.pk}/pre-briefing/").content.decode()
+    login(make_user("member_official", members["B"]))
+    as_b = client.get(f"/meetings/{meeting.pk}/pre-briefing/").content.decode()
+
+    for shown in (
+        "Open concept note",
+        "Carried: share statistics",
+        "Group homework",
+        "Adopt the referral guide.",
+        "Sixth meeting",
+    ):
+        assert shown in as_c and shown in as_b
+    for hidden in ("Paper for B only", "Carried quietly", "B&#x27;s own homework"):
+        assert hidden not in as_c
+        assert hidden in as_b
+    assert "C&#x27;s own homework" in as_c and "C&#x27;s own homework" not in as_b
+    for nobody in ("Not a key paper", "Minutes for the RSO."):
+        assert nobody not in as_c and nobody not in as_b
+    # The cover names the most restricted content in each pack.
+    assert "Restricted to named members" in as_b.split('class="pack-cover"')[1].split("</header>")[0]
+    cover_c = as_c.split('class="pack-cover"')[1].split("</header>")[0]
+    assert '<strong class="badge members">Members</strong>' in cover_c and "Restricted" not in cover_c
+
+
+def test_the_agenda_is_in_the_readers_zone_with_the_hosts_beside_it(cast, world, client, login, make_user):
+    reader = make_user("member_official", cast["members"]["C"], time_zone="Asia/Kathmandu")
+    login(reader)
+
+    page = client.get(f"/meetings/{world['meeting'].pk}/pre-briefing/").content.decode()
+
+    # 09:00 in Bangkok (UTC+7) is 07:45 in Kathmandu (UTC+5:45).
+    assert "07:45–09:45" in page and "(09:00–11:00 host time)" in page
+    assert "Asia/Kathmandu" in page and "Asia/Bangkok" in page
+
+
+def test_approved_delegations_show_member_head_and_size(cast, world, client, login, make_user):
+    members, meeting = cast["members"], world["meeting"]
+    make_delegation(
+        meeting,
+        members["B"],
+        status=Delegation.Status.APPROVED,
+        people=[make_person(members["B"], name="Dewi Head"), make_person(members["B"])],
+    )
+    make_delegation(
+        meeting,
+        members["C"],
+        status=Delegation.Status.SUBMITTED,
+        people=[make_person(members["C"], name="Not Yet Approved")],
+    )
+    make_delegation(
+        meeting,
+        members["A"],
+        status=Delegation.Status.APPROVED,
+        people=[make_person(members["A"], name="Hidden Head", classification=Classification.RESTRICTED)],
+    )
+    login(make_user("member_official", members["C"]))
+
+    page = client.get(f"/meetings/{meeting.pk}/pre-briefing/").content.decode()
+    delegations = page.split('id="pack-delegations"')[1].split("</section>")[0]
+
+    assert "Member B" in delegations and "head: Dewi Head; 2 people" in delegations
+    assert "Not Yet Approved" not in delegations and "Member C" not in delegations
+    assert "Member A" in delegations and "Hidden Head" not in delegations
+
+
+def test_overdue_actions_are_marked_in_the_pack(cast, world, client, login, make_user):
+    make_action(
+        world["previous"],
+        title="Late report",
+        owner_member=cast["members"]["C"],
+        due_on=timezone.localdate() - timedelta(days=5),
+    )
+    login(make_user("member_coordinator", cast["members"]["C"]))
+
+    page = client.get(f"/meetings/{world['meeting'].pk}/pre-briefing/").content.decode()
+
+    assert '<li class="overdue">' in page and "Overdue" in page
+
+
+def test_a_pack_of_a_meeting_the_reader_may_not_see_answers_404(cast, client, login, make_user):
+    members = cast["members"]
+    meeting = make_meeting(
+        title="Quiet meeting",
+        classification=Classification.RESTRICTED,
+        originator=members["A"],
+        released_to=[members["B"]],
+    )
+    login(make_user("member_official", members["C"]))
+
+    for path in (f"/meetings/{meeting.pk}/pre-briefing/", f"/meetings/{meeting.pk}/pre-briefing.pdf"):
+        response = client.get(path)
+        assert response.status_code == 404 and b"Quiet meeting" not in response.content
+    client.logout()
+    assert client.get(f"/meetings/{meeting.pk}/pre-briefing.pdf").status_code == 302
+
+
+def test_the_pdf_is_a_pdf_with_the_meeting_title_and_a_file_name(cast, world, client, login, make_user):
+    make_document(world["meeting"], title="Open concept note", is_key=True)
+    login(make_user("member_official", cast["members"]["C"]))
+
+    response = client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert 'filename="pre-briefing-seventh-meeting.pdf"' in response["Content-Disposition"]
+    text = _pdf_text(response)
+    assert "Seventh meeting" in text and "Open concept note" in text and "Members" in text
+
+
+def test_the_pdf_reflects_a_change_made_just_before(cast, world, client, login, make_user):
+    from bphub.meetings.services.actions import action_progress
+    from bphub.meetings.services.outcomes import outcome_create
+
+    official = make_user("member_official", cast["members"]["C"])
+    rso = make_user("rso_staff")
+    action = make_action(world["previous"], title="Translate the guide", owner_member=cast["members"]["C"])
+    login(official)
+    before = _pdf_text(client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf"))
+    assert "Translate the guide" in before
+
+    outcome_create(meeting=world["previous"], kind="recommendation", text={"en": "Fund a shelter network."}, actor=rso)
+    action_progress(action=action, text="Translated.", status="done", actor=official)
+    after = _pdf_text(client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf"))
+
+    assert "Fund a shelter network." in after
+    assert "Translate the guide" not in after
+
+
+def test_a_thai_title_renders_in_the_pdf(cast, client, login, make_user):
+    meeting = make_meeting(title="การประชุมคณะทำงาน", originator=cast["members"]["A"])
+    login(make_user("rso_staff"))
+
+    response = client.get(f"/meetings/{meeting.pk}/pre-briefing.pdf")
+
+    assert response.status_code == 200
+    assert "การประชุม" in _pdf_text(response).replace(" ", "")

@@ -13,6 +13,7 @@ Every `get_*` helper answers Http404 for a record that is missing or may not be 
 so nothing leaks.
 """
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,8 +24,27 @@ from bphub.meetings.models import ActionItem, Delegation, Document, Meeting, Out
 CO_CHAIR_BODY_CODE = "BPMC"  # the Bali Process co-chairs are the Ministerial Conference's co-chairs
 
 
+def drafts_shown(user, prefix: str = "", *, as_subquery: bool = False) -> Q:
+    """The meetings (or, with `prefix` "meeting__", the parts of meetings) `user` may meet as far as
+    drafts go: a draft only for those who may manage it (the RSO; a body's co-chairs for its meetings).
+    Everyone else meets a draft, and everything hanging off it, as a missing record.
+    `as_subquery` reads the co-chaired bodies inside the same SQL query instead of one query before it."""
+    if is_rso(user):
+        return Q()
+    condition = ~Q(**{f"{prefix}status": Meeting.Status.DRAFT})
+    if as_subquery:
+        if policy.role_of(user) == "wg_co_chair":
+            condition |= Q(**{f"{prefix}group_id__in": user.chaired_bodies.values("pk")})
+        return condition
+    chaired = chaired_body_ids(user)
+    if chaired:
+        condition |= Q(**{f"{prefix}group_id__in": chaired})
+    return condition
+
+
 def meetings_visible_to(user):
-    return policy.visible_to(Meeting.objects.all(), user)
+    """The meetings `user` may read: the policy's, less the drafts they may not manage."""
+    return policy.visible_to(Meeting.objects.filter(drafts_shown(user)), user)
 
 
 def is_rso(user) -> bool:
@@ -51,6 +71,17 @@ def can_manage_meeting(user, meeting: Meeting) -> bool:
     if not policy.can_view(user, meeting):
         return False
     if is_rso(user):
+        return True
+    return meeting.group_id is not None and meeting.group_id in chaired_body_ids(user)
+
+
+OUTCOMES_PUBLISHED = (Meeting.Status.OUTCOMES_PUBLISHED, Meeting.Status.CLOSED)
+
+
+def outcomes_shown(user, meeting: Meeting) -> bool:
+    """Are the outcomes of `meeting` (a meeting `user` may read) shown to `user`? Once published, to
+    its readers (each outcome through the policy); before, only to those who manage the meeting."""
+    if meeting.status in OUTCOMES_PUBLISHED or is_rso(user):
         return True
     return meeting.group_id is not None and meeting.group_id in chaired_body_ids(user)
 
@@ -107,7 +138,9 @@ def owns_action(user, action: ActionItem) -> bool:
 
 
 def get_meeting_or_404(user, pk) -> Meeting:
-    return policy.get_visible_or_404(Meeting.objects.select_related("series", "group", "host"), user, pk=pk)
+    return policy.get_visible_or_404(
+        Meeting.objects.filter(drafts_shown(user)).select_related("series", "group", "host"), user, pk=pk
+    )
 
 
 def get_meeting_for_management(user, pk) -> Meeting:
@@ -118,19 +151,31 @@ def get_meeting_for_management(user, pk) -> Meeting:
     return meeting
 
 
+def documents_shown(user):
+    """Documents of a body, or of a meeting whose draft `user` may see (see `drafts_shown`)."""
+    drafts = drafts_shown(user, "meeting__")
+    return Document.objects.filter(Q(meeting__isnull=True) | drafts) if drafts else Document.objects.all()
+
+
 def get_document_or_404(user, pk) -> Document:
     return policy.get_visible_or_404(
-        Document.objects.select_related("meeting", "group", "current_version"), user, pk=pk
+        documents_shown(user).select_related("meeting", "group", "current_version"), user, pk=pk
     )
 
 
 def get_outcome_or_404(user, pk) -> Outcome:
-    return policy.get_visible_or_404(Outcome.objects.select_related("meeting"), user, pk=pk)
+    return policy.get_visible_or_404(
+        Outcome.objects.filter(drafts_shown(user, "meeting__")).select_related("meeting"), user, pk=pk
+    )
 
 
 def get_action_or_404(user, pk) -> ActionItem:
     return policy.get_visible_or_404(
-        ActionItem.objects.select_related("meeting", "owner_member", "owner_body"), user, pk=pk
+        ActionItem.objects.filter(drafts_shown(user, "meeting__")).select_related(
+            "meeting", "owner_member", "owner_body"
+        ),
+        user,
+        pk=pk,
     )
 
 

@@ -602,11 +602,14 @@ class OutcomeOut(Schema):
 @paginate(PageNumberPagination)
 def outcomes(request, meeting_id: int):
     """The meeting's decisions, recommendations, co-chairs' statements and minutes that you may
-    read, in order. 404 when you may not read the meeting. Reads of restricted and secretariat
+    read, in order, once the meeting's outcomes are published (before, for the people who run it
+    only). 404 when you may not read the meeting. Reads of restricted and secretariat
     outcomes are written to the audit log."""
     refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
     found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")
+    if not permissions.outcomes_shown(request.auth, record):
+        found = found.none()  # not yet published: only the people who run the meeting read them
     for outcome in found.filter(classification__in=[Classification.RESTRICTED, Classification.SECRETARIAT]):
         audit_sensitive_read(user=request.auth, record=outcome, request=request, via="api")
     return found

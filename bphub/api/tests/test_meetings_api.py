@@ -386,7 +386,9 @@ def test_documents_of_a_hidden_draft_are_hidden_too(client, world, make_user, be
 
 # --- outcomes ---------------------------------------------------------------------------------
 def test_outcomes_show_what_the_reader_may_read_and_audit_restricted_ones(client, world, make_user, bearer):
-    meeting = make_meeting(classification=Classification.MEMBERS, originator=world["A"])
+    meeting = make_meeting(
+        classification=Classification.MEMBERS, originator=world["A"], status=Meeting.Status.OUTCOMES_PUBLISHED
+    )
     make_outcome(meeting, text="Meet again in Bangkok.", position=1)
     restricted = make_outcome(meeting, text="Fund the pilot.", classification=Classification.RESTRICTED, position=2)
     restricted.released_to.set([world["B"]])

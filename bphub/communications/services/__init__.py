@@ -7,7 +7,7 @@
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -34,12 +34,20 @@ def unread_count_forget(user_ids: Iterable[int]) -> None:
 
 
 def notify(
-    *, users: Iterable, topic: str, verb: str, title: str, url: str = "", target=None, email: bool = True
+    *,
+    users: Iterable,
+    topic: str,
+    verb: str,
+    title: str | Callable[[], str],
+    url: str = "",
+    target=None,
+    email: bool = True,
 ) -> list[Notification]:
     """Tell each of `users` about `target` (a record) in the app, and by mail as their preference says.
 
     Only users who may see `target` through the policy are told (deactivated accounts never are),
-    so a caller may pass a wide audience. `title` must not say more than `target` itself shows.
+    so a caller may pass a wide audience. `title` must not say more than `target` itself shows; pass
+    it as a function (`lambda: _("…") % {...}`) to have it written in each reader's own language.
     Mail goes through the outbox after the transaction commits (`email=False`: in the app only,
     whatever the preferences say). Returns the notifications written.
     """
@@ -54,12 +62,17 @@ def notify(
         seen.add(user.pk)
         if target is not None and hasattr(target, "classification") and not policy.can_view(user, target):
             continue
+        if callable(title):
+            with translation.override(user.language or settings.LANGUAGE_CODE):
+                text = str(title())
+        else:
+            text = str(title)
         made.append(
             Notification(
                 user=user,
                 topic=topic,
                 verb=verb,
-                title=title[:300],
+                title=text[:300],
                 url=url,
                 target_type=content_type,
                 target_id=target.pk if target is not None else None,

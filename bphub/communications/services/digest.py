@@ -225,7 +225,7 @@ def _outcomes(user, since, until) -> DigestSection | None:
 
 
 def _actions(user, until) -> DigestSection | None:
-    from bphub.meetings.models import ActionItem
+    from bphub.meetings.models import ActionItem, Meeting
 
     role = policy.role_of(user)
     if role in RSO_ROLES:
@@ -234,9 +234,13 @@ def _actions(user, until) -> DigestSection | None:
         bodies = set(policy.seated_body_ids(user)) | set(user.chaired_bodies.values_list("pk", flat=True))
         owned = Q(owner_member_id=user.member_id) | Q(owner_body_id__in=bodies)
     horizon = until.date() + timedelta(days=7)
-    rows = policy.visible_to(
-        ActionItem.objects.filter(owned, status__in=ActionItem.OPEN_STATUSES, due_on__lte=horizon), user
-    ).order_by("due_on", "id")
+    rows = (
+        policy.visible_to(
+            ActionItem.objects.filter(owned, status__in=ActionItem.OPEN_STATUSES, due_on__lte=horizon), user
+        )
+        .exclude(meeting__status=Meeting.Status.DRAFT)
+        .order_by("due_on", "id")
+    )
     today = until.date()
 
     def item(action):

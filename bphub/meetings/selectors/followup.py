@@ -12,8 +12,15 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from bphub.core import policy
-from bphub.meetings.models import ActionItem, Document, Meeting, MeetingSeries, Outcome, WorkPlanItem
-from bphub.meetings.permissions import chaired_body_ids, is_rso, owns_action
+from bphub.meetings.models import ActionItem, Meeting, MeetingSeries, Outcome, WorkPlanItem
+from bphub.meetings.permissions import (
+    chaired_body_ids,
+    documents_shown,
+    drafts_shown,
+    is_rso,
+    outcomes_shown,
+    owns_action,
+)
 
 # Bodies that get a workspace: the groups that meet and work between the ministerial meetings.
 WORKSPACE_KINDS = ("working_group", "task_force", "ad_hoc_group", "steering")
@@ -26,7 +33,10 @@ def _actions() -> QuerySet:
 
 
 def outcomes_visible(*, meeting: Meeting, user) -> QuerySet:
-    """The outcomes of `meeting` that `user` may read, in their order."""
+    """The outcomes of `meeting` that `user` may read, in their order (none before they are published,
+    but for the meeting's managers)."""
+    if not outcomes_shown(user, meeting):
+        return Outcome.objects.none()
     return policy.visible_to(Outcome.objects.filter(meeting=meeting), user).order_by("position", "id")
 
 
@@ -57,7 +67,10 @@ class MeetingActions:
 
 def meeting_actions(*, meeting: Meeting, user) -> MeetingActions:
     """The actions made at `meeting` and those carried forward to it, as `user` may see them: one query."""
-    rows = policy.visible_to(_actions().filter(Q(meeting=meeting) | carried_forward_filter(meeting)), user)
+    rows = policy.visible_to(
+        _actions().filter(Q(meeting=meeting) | carried_forward_filter(meeting)).filter(drafts_shown(user, "meeting__")),
+        user,
+    )
     result = MeetingActions()
     for action in rows.order_by(*ACTION_ORDER):
         (result.own if action.meeting_id == meeting.pk else result.carried).append(action)
@@ -107,7 +120,7 @@ class ActionFilter:
 def action_list(*, user, filters: ActionFilter, today: date | None = None) -> QuerySet:
     """The action items `user` may see, filtered; the owner's dashboard when `owner` is "mine"."""
     today = today or timezone.localdate()
-    actions = policy.visible_to(_actions(), user)
+    actions = policy.visible_to(_actions().filter(drafts_shown(user, "meeting__")), user)
     if filters.status == "active" or filters.overdue:
         actions = actions.filter(status__in=ActionItem.OPEN_STATUSES)
     if filters.status not in ("active", "all", ""):
@@ -138,8 +151,9 @@ def my_open_actions(user, limit: int = 5) -> list[ActionItem]:
     mine = mine_filter(user, as_subquery=True)
     if mine is None:
         return []
+    drafts = drafts_shown(user, "meeting__", as_subquery=True)
     actions = policy.visible_to(
-        ActionItem.objects.filter(mine, status__in=ActionItem.OPEN_STATUSES).only(
+        ActionItem.objects.filter(mine, drafts, status__in=ActionItem.OPEN_STATUSES).only(
             "id", "title", "due_on", "status", "classification", "owner_kind"
         ),
         user,
@@ -153,7 +167,7 @@ def my_open_actions(user, limit: int = 5) -> list[ActionItem]:
 
 def series_with_visible_meetings(user) -> QuerySet:
     """Series the user may pick in a filter: those with at least one meeting the user may see."""
-    visible = policy.visible_to(Meeting.objects.all(), user).filter(series_id__isnull=False)
+    visible = policy.visible_to(Meeting.objects.filter(drafts_shown(user)), user).filter(series_id__isnull=False)
     return MeetingSeries.objects.filter(pk__in=visible.values("series_id")).order_by("code")
 
 
@@ -197,11 +211,15 @@ def group_workspace(*, body, user, limit: int = 10) -> Workspace:
         .order_by("member__code")
     )
     chairs = {BodyMembership.Role.CO_CHAIR, BodyMembership.Role.CHAIR}
-    meetings = policy.visible_to(Meeting.objects.filter(group=body), user).select_related("series", "host")
-    documents = policy.visible_to(Document.objects.filter(Q(group=body) | Q(meeting__group=body)), user).select_related(
-        "meeting", "current_version"
+    meetings = policy.visible_to(Meeting.objects.filter(drafts_shown(user), group=body), user).select_related(
+        "series", "host"
     )
-    actions = policy.visible_to(_actions().filter(Q(owner_body=body) | Q(meeting__group=body)), user)
+    documents = policy.visible_to(
+        documents_shown(user).filter(Q(group=body) | Q(meeting__group=body)), user
+    ).select_related("meeting", "current_version")
+    actions = policy.visible_to(
+        _actions().filter(Q(owner_body=body) | Q(meeting__group=body)).filter(drafts_shown(user, "meeting__")), user
+    )
     return Workspace(
         body=body,
         seats=[seat for seat in seats if seat.role not in chairs],

@@ -137,7 +137,9 @@ def document_version_for_download(document: Document, number) -> DocumentVersion
 def document_search(user, q: str = "") -> QuerySet:
     """Documents `user` may read whose title or extracted text has every word of `q` (folded:
     case- and accent-insensitive), newest first."""
-    qs = policy.visible_to(Document.objects.all(), user)
+    from bphub.meetings.permissions import documents_shown
+
+    qs = policy.visible_to(documents_shown(user), user)
     for term in fold(q).split(" "):
         if term:
             qs = qs.filter(search_text__contains=term)

@@ -122,7 +122,9 @@ def action_create(
         due_on=action.due_on.isoformat() if action.due_on else None,
         classification=action.classification,
     )
-    _notify_owner(action)
+    if meeting.status != Meeting.Status.DRAFT:
+        # A draft is seen only by its managers: the owner finds the action on their dashboard once announced.
+        _notify_owner(action)
     return action
 
 
@@ -130,10 +132,12 @@ def _notify_owner(action: ActionItem) -> None:
     from bphub.communications.models import Topic
     from bphub.communications.services import notify
 
-    title = _("Action assigned to %(owner)s: %(action)s") % {
-        "owner": action.owner_label,
-        "action": localize(action.title).text,
-    }
+    def title():
+        return _("Action assigned to %(owner)s: %(action)s") % {
+            "owner": action.owner_label,
+            "action": localize(action.title).text,
+        }
+
     notify(
         users=list(action_owner_users(action)),
         topic=Topic.ACTION,

@@ -119,7 +119,7 @@ def _notify_roster(meeting: Meeting, roster) -> None:
         users=list(users),
         topic=Topic.MEETING,
         verb="meeting.consultation_convened",
-        title=_("Emergency consultation convened: %(title)s") % {"title": meeting},
+        title=lambda: _("Emergency consultation convened: %(title)s") % {"title": meeting},
         url=meeting.get_absolute_url(),
         target=meeting,
     )

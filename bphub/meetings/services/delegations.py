@@ -72,7 +72,7 @@ def _edit_url(delegation: Delegation) -> str:
     return reverse("meetings:delegation_edit", kwargs={"pk": delegation.meeting_id, "code": delegation.member.code})
 
 
-def _tell_coordinators(delegation: Delegation, *, verb: str, title: str) -> None:
+def _tell_coordinators(delegation: Delegation, *, verb: str, title) -> None:
     meeting, url = delegation.meeting, _edit_url(delegation)
     transaction.on_commit(
         lambda: notify(
@@ -228,7 +228,7 @@ def delegation_approve(*, delegation: Delegation, actor) -> Delegation:
     _tell_coordinators(
         delegation,
         verb="delegation.approved",
-        title=_("The delegation of %(member)s to %(meeting)s is approved")
+        title=lambda: _("The delegation of %(member)s to %(meeting)s is approved")
         % {"member": delegation.member, "meeting": meeting},
     )
     people = [
@@ -240,7 +240,7 @@ def delegation_approve(*, delegation: Delegation, actor) -> Delegation:
                 users=people,
                 topic=Topic.MEETING,
                 verb="delegation.approved",
-                title=_("You are in the delegation to %(meeting)s") % {"meeting": meeting},
+                title=lambda: _("You are in the delegation to %(meeting)s") % {"meeting": meeting},
                 url=reverse("meetings:participants", kwargs={"pk": meeting.pk}),
                 target=meeting,
             )
@@ -282,7 +282,7 @@ def delegation_return(*, delegation: Delegation, actor, note: str) -> Delegation
     _tell_coordinators(
         delegation,
         verb="delegation.returned",
-        title=_("The nomination of %(member)s to %(meeting)s was returned for changes")
+        title=lambda: _("The nomination of %(member)s to %(meeting)s was returned for changes")
         % {"member": delegation.member, "meeting": delegation.meeting},
     )
     return delegation

@@ -41,6 +41,7 @@ from bphub.meetings.models import (
 )
 from bphub.meetings.permissions import can_manage_meeting
 from bphub.meetings.services.common import meeting_touch
+from bphub.meetings.services.outcomes import released_beyond_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -476,16 +477,14 @@ def document_upload(
     if classification == Classification.RESTRICTED:
         meeting_members = list(meeting.released_to.all())
         chosen = list(released_to) if released_to else meeting_members
-        if meeting.classification == Classification.RESTRICTED:
-            allowed = {member.pk for member in meeting_members}
-            wider = [member for member in chosen if member.pk not in allowed]
-            if wider:
-                raise ValidationError(
-                    {
-                        "released_to": _("The meeting is not released to %(members)s, so its documents cannot be.")
-                        % {"members": ", ".join(member.code for member in wider)}
-                    }
-                )
+        wider = released_beyond_meeting(meeting, chosen)
+        if wider:
+            raise ValidationError(
+                {
+                    "released_to": _("The meeting is not released to %(members)s, so its documents cannot be.")
+                    % {"members": ", ".join(wider)}
+                }
+            )
         document.released_to.set(chosen)
     version, extraction_note = _version_store(
         document=document, number=1, upload=upload, sniffed=sniffed, actor=actor, note=note
@@ -502,14 +501,16 @@ def document_upload(
         classification=classification,
     )
     meeting_touch(meeting.pk)
-    title_text = str(document)
+    if meeting.status == Meeting.Status.DRAFT:
+        # A draft is seen only by its managers: its documents are found on its page once announced.
+        return Uploaded(document=document, version=version, note=extraction_note)
     url = document.get_absolute_url()
     transaction.on_commit(
         lambda: notify(
             users=_participants_to_tell(meeting),
             topic=Topic.DOCUMENT,
             verb="document.uploaded",
-            title=title_text,
+            title=document.__str__,  # in each reader's language
             url=url,
             target=document,
         )

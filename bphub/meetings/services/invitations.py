@@ -78,7 +78,8 @@ def meeting_invite(*, meeting: Meeting, actor, members=(), body=None, engagement
     """Invite `members`, or the members of `body` seated today, or those of `engagement_list`.
 
     Exactly one of the three. Members already invited keep their delegation as it is; each new
-    one gets a delegation (invited) and its coordinators are told on commit (topic DELEGATION).
+    one gets a delegation (invited) and its coordinators are told on commit (topic DELEGATION; for a
+    draft, when it is announced).
     People of an engagement list are proposed in their member's delegation (while it is still
     only invited). A restricted meeting is released to the invited members. Raises
     ValidationError (nothing changes) when the meeting no longer takes invitations, is
@@ -165,7 +166,8 @@ def meeting_invite(*, meeting: Meeting, actor, members=(), body=None, engagement
         proposed_people=proposed,
     )
     meeting_touch(meeting.pk)
-    if new:
+    if new and meeting.status != Meeting.Status.DRAFT:
+        # A draft is seen only by its managers: announcing it tells the invited members' people.
         _tell_coordinators(meeting, new)
     return Invited(invitation=invitation, new_delegations=new, already_invited=already, proposed_people=proposed)
 
@@ -185,7 +187,8 @@ def engagement_list_people(*, engagement_list, actor) -> dict:
 
 def _tell_coordinators(meeting: Meeting, delegations: list[Delegation]) -> None:
     by_member = {d.member_id: d for d in delegations}
-    title = _("Your member is invited to %(meeting)s: nominate its delegation") % {"meeting": meeting}
+    def title():
+        return _("Your member is invited to %(meeting)s: nominate its delegation") % {"meeting": meeting}
 
     def send():
         for coordinator in member_coordinators(list(by_member)):

@@ -241,7 +241,7 @@ def _invited_users(meeting: Meeting):
     )
 
 
-def _notify_invited_on_commit(meeting: Meeting, *, verb: str, title: str) -> None:
+def _notify_invited_on_commit(meeting: Meeting, *, verb: str, title) -> None:
     from bphub.communications.models import Topic
     from bphub.communications.services import notify
 
@@ -276,7 +276,7 @@ def meeting_announce(*, meeting: Meeting, actor, request=None) -> Meeting:
     _move(meeting, Status.ANNOUNCED, actor=actor, request=request, verb="meeting.announced")
     meeting_local_times_record(meeting)
     _notify_invited_on_commit(
-        meeting, verb="meeting.announced", title=_("Meeting announced: %(title)s") % {"title": meeting}
+        meeting, verb="meeting.announced", title=lambda: _("Meeting announced: %(title)s") % {"title": meeting}
     )
     return meeting
 
@@ -304,7 +304,7 @@ def meeting_open_registration(*, meeting: Meeting, actor, request=None) -> Meeti
     _notify_invited_on_commit(
         meeting,
         verb="meeting.registration_opened",
-        title=_("Nominations open: %(title)s") % {"title": meeting},
+        title=lambda: _("Nominations open: %(title)s") % {"title": meeting},
     )
     return meeting
 

@@ -22,12 +22,39 @@ from bphub.meetings.services.common import meeting_touch
 PUBLISHED_STATUSES = (Meeting.Status.OUTCOMES_PUBLISHED, Meeting.Status.CLOSED)
 
 
+def members_reading(meeting: Meeting) -> set[int] | None:
+    """The members whose people read `meeting` through the policy (None: every member)."""
+    level = meeting.classification
+    if level in (Classification.PUBLIC, Classification.MEMBERS):
+        return None
+    readers = {meeting.originator_id} if meeting.originator_id else set()
+    if level == Classification.BODY and meeting.body_id:
+        from django.utils import timezone
+
+        from bphub.members.models import BodyMembership
+
+        seats = BodyMembership.objects.on(timezone.localdate()).filter(body_id=meeting.body_id)
+        readers |= set(seats.values_list("member_id", flat=True))
+    elif level == Classification.RESTRICTED and meeting.pk:
+        readers |= set(meeting.released_to.values_list("pk", flat=True))
+    return readers
+
+
+def released_beyond_meeting(meeting: Meeting, chosen) -> list[str]:
+    """The codes of the `chosen` members that may not read `meeting` (a part of it is released to none of them)."""
+    readers = members_reading(meeting)
+    if readers is None:
+        return []
+    return sorted(member.code for member in chosen if member.pk not in readers)
+
+
 def classify_within_meeting(record, *, meeting: Meeting, classification: str | None, released_to=None) -> list:
     """Give `record` (an outcome, an action item) a classification no wider than `meeting`'s.
 
     Sets classification (the meeting's when None), originator and body from the meeting, and returns
     the members a restricted record is released to (the meeting's named members unless `released_to`
-    says otherwise; never a member the meeting is not released to when the meeting is restricted).
+    says otherwise; never a member that may not read the meeting: for a restricted meeting, one it is
+    not released to; for a body-level one, one without a seat on its body today).
     Raises ValidationError naming the field when the classification or the named members would be wider.
     The caller saves the record, sets `released_to` and runs `full_clean()` (the model's own check).
     """
@@ -39,18 +66,16 @@ def classify_within_meeting(record, *, meeting: Meeting, classification: str | N
         return []
     meeting_named = list(meeting.released_to.all()) if meeting.pk else []
     chosen = meeting_named if released_to is None else list(released_to)
-    if meeting.classification == Classification.RESTRICTED:
-        allowed = {member.pk for member in meeting_named}
-        wider = sorted(member.code for member in chosen if member.pk not in allowed)
-        if wider:
-            raise ValidationError(
-                {
-                    "released_to": _(
-                        "The meeting is not released to %(codes)s: a part of it cannot be released more widely."
-                    )
-                    % {"codes": ", ".join(wider)}
-                }
-            )
+    wider = released_beyond_meeting(meeting, chosen)
+    if wider:
+        raise ValidationError(
+            {
+                "released_to": _(
+                    "The meeting is not released to %(codes)s: a part of it cannot be released more widely."
+                )
+                % {"codes": ", ".join(wider)}
+            }
+        )
     return chosen
 
 

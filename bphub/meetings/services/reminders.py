@@ -61,7 +61,7 @@ def _mail(*, user: User, meeting: Meeting, subject_for, template: str, context: 
                 **context,
             },
         )
-        subject = subject_for(meeting)
+        subject = " ".join(str(subject_for(meeting)).split())  # a mail header is one line, whatever the title
     EmailMultiAlternatives(subject=subject, body=body, to=[user.email], headers={"Content-Language": language}).send()
 
 

@@ -8,7 +8,7 @@ manage/update links. The links are hints only: every page they lead to checks ac
 from django import template
 from django.template.loader import render_to_string
 
-from bphub.meetings.permissions import chaired_body_ids, is_rso
+from bphub.meetings.permissions import OUTCOMES_PUBLISHED, chaired_body_ids, is_rso
 from bphub.meetings.selectors.followup import annotate_for, meeting_actions, outcomes_by_kind, outcomes_visible
 
 register = template.Library()
@@ -36,6 +36,7 @@ def outcomes_panel(context, meeting):
         {
             "meeting": meeting,
             "groups": outcomes_by_kind(outcomes),
+            "published": meeting.status in OUTCOMES_PUBLISHED,
             "can_manage": _manages(user, meeting),
         },
         request=request,

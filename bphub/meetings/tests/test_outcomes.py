@@ -131,7 +131,7 @@ def test_editing_a_published_outcome_keeps_what_it_said_before(cast, client, log
 
 def test_the_outcomes_panel_shows_only_what_the_reader_may_see_grouped_by_kind(cast, client, login, make_user):
     members = cast["members"]
-    meeting = make_meeting(originator=members["A"])
+    meeting = make_meeting(originator=members["A"], status=Meeting.Status.OUTCOMES_PUBLISHED)
     make_outcome(meeting, kind=Outcome.Kind.RECOMMENDATION, text="Share data on smuggling routes.")
     secret = make_outcome(meeting, text="Fund the hotline quietly.", classification=Classification.RESTRICTED)
     secret.released_to.set([members["B"]])
@@ -147,7 +147,9 @@ def test_the_outcomes_panel_shows_only_what_the_reader_may_see_grouped_by_kind(c
 
 
 def test_the_outcomes_panel_needs_at_most_three_queries(cast, make_user, django_assert_max_num_queries):
-    meeting = make_meeting(originator=cast["members"]["A"], group=cast["body"])
+    meeting = make_meeting(
+        originator=cast["members"]["A"], group=cast["body"], status=Meeting.Status.OUTCOMES_PUBLISHED
+    )
     for number in range(5):
         make_outcome(meeting, text=f"Outcome {number}")
     user = make_user("wg_co_chair", cast["members"]["B"])

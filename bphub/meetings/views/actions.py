@@ -19,6 +19,7 @@ from bphub.meetings.permissions import (
     get_action_or_404,
     get_meeting_for_management,
     meetings_visible_to,
+    outcomes_shown,
 )
 from bphub.meetings.selectors.followup import action_list as select_actions
 from bphub.meetings.selectors.followup import annotate_for, series_with_visible_meetings, updates_of
@@ -40,7 +41,11 @@ def _detail(request, action, form=None, status=200):
             "action": action,
             "updates": updates_of(action),
             "form": form if may_update else None,
-            "outcome": action.outcome if action.outcome_id and policy.can_view(request.user, action.outcome) else None,
+            "outcome": action.outcome
+            if action.outcome_id
+            and policy.can_view(request.user, action.outcome)
+            and outcomes_shown(request.user, action.meeting)
+            else None,
             "area_key": "meetings",
         },
         status=status,

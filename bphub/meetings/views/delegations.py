@@ -60,6 +60,17 @@ def _delegation(meeting, code: str) -> Delegation:
     )
 
 
+def readable_people(user, delegates) -> set[int]:
+    """The focal points among `delegates` whose directory record `user` may see (names of the others
+    are not shown, as on the participant list)."""
+    from bphub.directory.models import FocalPoint
+
+    person_ids = {delegate.focal_point_id for delegate in delegates}
+    if not person_ids:
+        return set()
+    return set(policy.visible_to(FocalPoint.all_objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
+
+
 def get_delegation_for_nomination(user, pk: int, code: str) -> Delegation:
     """The delegation, if `user` may nominate for its member or manages the meeting; Http404 otherwise."""
     meeting = get_meeting_or_404(user, pk)
@@ -107,6 +118,10 @@ def meeting_invite_view(request, pk: int):
                 form.add_error(None, error_text(error))
             else:
                 _invited_message(request, invited)
+                if invited.new_delegations and meeting.status == meeting.Status.DRAFT:
+                    messages.info(
+                        request, _("The meeting is a draft: the invited members are told when it is announced.")
+                    )
                 return redirect("meetings:delegation_list", pk=meeting.pk)
     delegations = meeting.delegations.select_related("member").order_by("member__code")
     return render(
@@ -170,6 +185,9 @@ def delegation_list(request, pk: int):
         {
             "meeting": meeting,
             "delegations": delegations,
+            "readable_people": readable_people(
+                request.user, [delegate for delegation in delegations for delegate in delegation.delegates.all()]
+            ),
             "manages": manages,
             "return_form": ReturnForm(),
             "area_key": "meetings",
@@ -235,13 +253,15 @@ def delegation_edit(request, pk: int, code: str):
                 form.add_error("note_verbale", error)
             else:
                 form.add_error(None, error_text(error))
+    delegates = list(delegation.delegates.select_related("focal_point").order_by("position", "id"))
     return render(
         request,
         "meetings/participation/delegation_edit.html",
         {
             "meeting": meeting,
             "delegation": delegation,
-            "delegates": delegation.delegates.select_related("focal_point").order_by("position", "id"),
+            "delegates": delegates,
+            "readable_people": readable_people(request.user, delegates),
             "form": form,
             "q": q,
             "more": more,

@@ -228,14 +228,14 @@ class Command(BaseCommand):
         from bphub.meetings.models import Meeting, MeetingInvitation, MeetingSeries
 
         rng = self.rng
-        # The big meeting's series: twice-yearly plenaries 2021-2026, the 12th is the big one.
+        # The big meeting's series: plenaries every 23 weeks from January 2022; the 12th is the big one.
         plenary = MeetingSeries.objects.create(
             code="som-plenary", name={"en": "Senior Officials' Plenary"}, kind="senior_officials",
             group=self.bodies.get("SOM"),
         )
         specs = []  # dicts, turned into Meeting rows below
         for number in range(1, 12):
-            day = BIG_DAY - timedelta(days=182 * (12 - number))
+            day = BIG_DAY - timedelta(days=161 * (12 - number))
             spec = self._spec("senior_officials", day, series=plenary, number=number, days=3,
                               classification="public", host=rng.choice(self.full_members), special=True)
             spec.update(title=f"Senior Officials' Plenary ({_ordinal(number)})",

@@ -8,6 +8,7 @@ manage/update links. The links are hints only: every page they lead to checks ac
 from django import template
 from django.template.loader import render_to_string
 
+from bphub.meetings.fragments import meeting_fragment
 from bphub.meetings.permissions import OUTCOMES_PUBLISHED, chaired_body_ids, is_rso
 from bphub.meetings.selectors.followup import annotate_for, meeting_actions, outcomes_by_kind, outcomes_visible
 
@@ -29,35 +30,41 @@ def _reader(context):
 @register.simple_tag(takes_context=True)
 def outcomes_panel(context, meeting):
     """The outcomes of `meeting` the reader may see, grouped by kind (decisions, recommendations, …)."""
-    user, request = _reader(context)
-    outcomes = list(outcomes_visible(meeting=meeting, user=user))
-    return render_to_string(
-        "meetings/followup/outcomes_panel.html",
-        {
-            "meeting": meeting,
-            "groups": outcomes_by_kind(outcomes),
-            "published": meeting.status in OUTCOMES_PUBLISHED,
-            "can_manage": _manages(user, meeting),
-        },
-        request=request,
-    )
+    user, _request = _reader(context)
+
+    def build():
+        outcomes = list(outcomes_visible(meeting=meeting, user=user))
+        return render_to_string(
+            "meetings/followup/outcomes_panel.html",
+            {
+                "meeting": meeting,
+                "groups": outcomes_by_kind(outcomes),
+                "published": meeting.status in OUTCOMES_PUBLISHED,
+                "can_manage": _manages(user, meeting),
+            },
+        )
+
+    return meeting_fragment("outcomes", meeting, user, build)
 
 
 @register.simple_tag(takes_context=True)
 def actions_panel(context, meeting):
     """The actions made at `meeting` and the open ones carried forward from earlier meetings of its
     series, overdue ones marked, each with an update link for the people who own it."""
-    user, request = _reader(context)
-    actions = meeting_actions(meeting=meeting, user=user)
-    annotate_for(actions.own, user)
-    annotate_for(actions.carried, user)
-    return render_to_string(
-        "meetings/followup/actions_panel.html",
-        {
-            "meeting": meeting,
-            "own": actions.own,
-            "carried": actions.carried,
-            "can_manage": _manages(user, meeting),
-        },
-        request=request,
-    )
+    user, _request = _reader(context)
+
+    def build():
+        actions = meeting_actions(meeting=meeting, user=user)
+        annotate_for(actions.own, user)
+        annotate_for(actions.carried, user)
+        return render_to_string(
+            "meetings/followup/actions_panel.html",
+            {
+                "meeting": meeting,
+                "own": actions.own,
+                "carried": actions.carried,
+                "can_manage": _manages(user, meeting),
+            },
+        )
+
+    return meeting_fragment("actions", meeting, user, build)

@@ -66,3 +66,23 @@ def test_a_deactivated_participant_loses_the_grant(members, make_user):
 
     assert not policy.can_view(official, document)
     assert not policy.visible_to(Document.objects.all(), official).exists()
+
+
+def test_the_cached_meeting_page_shows_each_reader_only_their_documents(members, make_user, client, login):
+    """The page's fragments are cached per readership: a participant's view never reaches a colleague."""
+    participant = make_user("member_official", members[1])
+    colleague = make_user("member_official", members[1])
+    meeting = make_meeting(classification=Classification.RESTRICTED, originator=members[0], released_to=[members[1]])
+    make_document(meeting, title="Shared with BB", released_to=[members[1]])
+    make_document(meeting, title="Only for AA", released_to=[members[0]])
+    make_delegation(
+        meeting, members[1], status=Delegation.Status.APPROVED, people=[make_person(members[1], user=participant)]
+    )
+
+    login(participant)
+    first = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    login(colleague)
+    second = client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+    assert "Shared with BB" in first and "Only for AA" in first  # the participant's grant
+    assert "Shared with BB" in second and "Only for AA" not in second

@@ -1,30 +1,28 @@
 """Meeting pages: the list, one meeting (its agenda in the reader's zone), create/edit, the
 lifecycle buttons, and the series pages."""
 
-import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
 from bphub.meetings import permissions
 from bphub.meetings.forms.meetings import MeetingForm, add_service_error
+from bphub.meetings.fragments import meeting_fragment
 from bphub.meetings.models import Meeting, MeetingSeries
 from bphub.meetings.selectors.meetings import (
     MeetingFilter,
     agenda_days,
     get_meeting_for_reader,
-    is_approved_participant,
     manages_readable_meeting,
     meeting_list_visible_to,
     series_compiled,
@@ -32,13 +30,10 @@ from bphub.meetings.selectors.meetings import (
     series_neighbours,
     series_with_readable_meetings,
 )
-from bphub.meetings.services.common import readership_key
 from bphub.meetings.services.lifecycle import TRANSITIONS, meeting_create, meeting_update
 from bphub.members.models import Body
 
 PAGE_SIZE = 25
-AGENDA_CACHE_SECONDS = 24 * 3600
-AGENDA_FRAGMENT_VERSION = "1"  # bump when _agenda.html or agenda_days() changes what a cached fragment holds
 
 TRANSITION_LABELS = {
     "announce": gettext_lazy("Announce"),
@@ -84,26 +79,13 @@ def meeting_list(request):
 
 
 def agenda_html(request, meeting: Meeting) -> str:
-    """The agenda fragment, cached per meeting version, reader's zone, language and readership
-    (the linked documents shown depend on what the reader may see)."""
+    """The agenda fragment, cached like the page's panels (bphub.meetings.fragments): the linked
+    documents shown depend on what the reader may see."""
     user = request.user
-    participant = is_approved_participant(user, meeting)
-    parts = "|".join(
-        [
-            AGENDA_FRAGMENT_VERSION,
-            str(meeting.pk),
-            meeting.updated_at.isoformat(),
-            str(timezone.get_current_timezone()),
-            get_language() or "",
-            readership_key(user),
-            "p" if participant else "-",
-        ]
-    )
-    key = "meetings:agenda:" + hashlib.sha256(parts.encode()).hexdigest()[:32]
-    html = cache.get(key)
-    if html is None:
+
+    def build():
         reader_zone = str(timezone.get_current_timezone())
-        html = render_to_string(
+        return render_to_string(
             "meetings/meetings/_agenda.html",
             {
                 "days": agenda_days(meeting, user),
@@ -112,8 +94,8 @@ def agenda_html(request, meeting: Meeting) -> str:
                 "same_clock": reader_zone == meeting.time_zone,
             },
         )
-        cache.set(key, html, AGENDA_CACHE_SECONDS)
-    return html
+
+    return meeting_fragment("agenda", meeting, user, build, by_participation=True)
 
 
 def meeting_detail(request, pk: int):

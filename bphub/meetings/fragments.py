@@ -1,0 +1,78 @@
+"""Cached fragments of the meeting page (agenda and panels), so a busy meeting page is cheap.
+
+A fragment is keyed on everything that decides what it shows: the meeting's version (`updated_at`,
+which every service that changes the page bumps through `meeting_touch`), the reader's time zone,
+language and day, and the reader's readership as the policy sees it (RSO / member and seats / public),
+role, co-chaired bodies, whether they run the meeting and whether they are one of its approved
+participants. Two readers share a fragment only when the policy shows them the same thing. Fragments
+hold no form and no CSRF token.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from bphub.core import policy
+from bphub.meetings import permissions
+from bphub.meetings.models import Meeting
+from bphub.meetings.services.common import readership_key
+
+FRAGMENT_VERSION = "2"  # bump when a fragment's template or the data it is built from changes
+FRAGMENT_SECONDS = 24 * 3600
+
+
+def is_participant(user, meeting: Meeting) -> bool:
+    """Is `user` an approved participant of `meeting`? Asked once per request and meeting."""
+    from bphub.meetings.selectors.meetings import is_approved_participant
+
+    if user is None:
+        return False
+    memo = getattr(user, "_participant_of", None)
+    if memo is None:
+        memo = user._participant_of = {}
+    if meeting.pk not in memo:
+        memo[meeting.pk] = is_approved_participant(user, meeting)
+    return memo[meeting.pk]
+
+
+def reader_key(user, meeting: Meeting, *, by_participation: bool) -> str:
+    manages = permissions.is_rso(user) or (
+        meeting.group_id is not None and meeting.group_id in permissions.chaired_body_ids(user)
+    )
+    return "|".join(
+        [
+            readership_key(user),
+            policy.role_of(user) or "-",
+            ",".join(str(pk) for pk in sorted(permissions.chaired_body_ids(user))),
+            "m" if manages else "-",
+            "p" if by_participation and is_participant(user, meeting) else "-",
+        ]
+    )
+
+
+def meeting_fragment(
+    name: str, meeting: Meeting, user, build: Callable[[], str], *, by_participation: bool = False
+) -> str:
+    """The fragment `name` of `meeting` for `user`, from the cache or built now by `build()`.
+
+    `by_participation`: the fragment shows documents, which approved participants read by a grant.
+    """
+    parts = [
+        FRAGMENT_VERSION,
+        name,
+        str(meeting.pk),
+        meeting.updated_at.isoformat(),
+        str(timezone.get_current_timezone()),
+        get_language() or "",
+        timezone.localdate().isoformat(),
+        reader_key(user, meeting, by_participation=by_participation),
+    ]
+    key = "meetings:fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return html

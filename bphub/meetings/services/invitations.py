@@ -42,6 +42,7 @@ def body_members_today(body) -> list:
 
 
 def member_coordinators(member_ids) -> list[User]:
+    """The active coordinators of the members `member_ids` (those told about invitations and deadlines)."""
     return list(
         User.objects.filter(role=Role.MEMBER_COORDINATOR, member_id__in=member_ids, is_active=True).order_by("pk")
     )

@@ -31,6 +31,7 @@ from bphub.accounts.models import Role, User
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.meetings.models import Delegation, Meeting, zone
+from bphub.meetings.services.invitations import member_coordinators
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,7 @@ def _readers(users, meeting: Meeting) -> list[User]:
 
 def _deadline_recipients(meeting: Meeting) -> list[tuple[User, Delegation]]:
     delegations = {d.member_id: d for d in meeting.delegations.filter(status__in=PENDING).select_related("member")}
-    coordinators = User.objects.filter(
-        role=Role.MEMBER_COORDINATOR, is_active=True, member_id__in=list(delegations)
-    ).order_by("pk")
+    coordinators = member_coordinators(list(delegations))
     return [(user, delegations[user.member_id]) for user in _readers(coordinators, meeting)]
 
 

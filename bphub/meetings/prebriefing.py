@@ -5,8 +5,9 @@ the agenda in the reader's time zone (the host's beside it), the approved delega
 head, size), the key documents, the open action items of the meeting, those carried forward from
 earlier meetings of the series, those of the reader's member and of the groups it sits on, and
 the outcomes of the previous meeting of the series. The pack is built from the database at the
-moment it is asked for; the PDF (`render_pdf`) is cached only under a digest of its full HTML,
-so a cached PDF is always exactly the one the current content would give.
+moment it is asked for. Its PDF is made by the task worker (bphub.meetings.packs) and kept only
+under the digest of its full HTML (`pack_source`), so a stored PDF is always exactly the one the
+current content would give.
 
 The cover states the classification of the most restricted content in the pack.
 """
@@ -15,7 +16,6 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -47,7 +47,6 @@ from bphub.meetings.selectors.followup import (
 DAY = "D j M Y"
 TIME = "H:i"
 OTHER_ACTIONS_LIMIT = 100
-PDF_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -422,40 +421,29 @@ def _add_previous_outcomes(pack: Pack, meeting, reader, reader_zone) -> None:
     ]
 
 
-# -- PDF ----------------------------------------------------------------------------------------------
+# -- The PDF's source ------------------------------------------------------------------------------
 
 GENERATED_PLACEHOLDER = "\ue000generated\ue000"
 
 
-def _no_fetcher():
-    """The pack needs nothing from the network or the disk: its stylesheet is passed as text."""
-    from weasyprint.urls import URLFetcher
+@dataclass(frozen=True)
+class PackSource:
+    """The HTML a pack's PDF is made from. `html` holds GENERATED_PLACEHOLDER where the time of
+    generation goes, so `digest` (SHA-256 of `html`) names the content alone: the same content gives
+    the same digest, any change in what the pack holds gives another."""
 
-    class NoFetch(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"The pre-briefing pack does not fetch {url}")
-
-    return NoFetch()
+    html: str
+    digest: str
+    generated_label: str
 
 
-def render_pdf(pack: Pack, *, base_url: str) -> bytes:
-    """The pack as a PDF (WeasyPrint, with static/css/prebriefing.css), cached under the digest of its
-    HTML: the same content gives the cached bytes, any change in what the pack holds renders anew."""
-    import weasyprint
-    from django.contrib.staticfiles import finders
-
+def pack_source(pack: Pack) -> PackSource:
+    """The PDF's HTML for `pack`, built in the request from the pack the reader may see (cheap);
+    turning it into a PDF is the task worker's job (bphub.meetings.packs)."""
     generated_label = pack.generated_label
     pack.generated_label = GENERATED_PLACEHOLDER
-    html = render_to_string("meetings/followup/prebriefing_pdf.html", {"pack": pack})
-    pack.generated_label = generated_label
-    key = "prebriefing-pdf:" + hashlib.sha256(html.encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    html = html.replace(GENERATED_PLACEHOLDER, generated_label)
-    fetcher = _no_fetcher()
-    with open(finders.find("css/prebriefing.css"), encoding="utf-8") as css:
-        stylesheet = weasyprint.CSS(string=css.read(), url_fetcher=fetcher)
-    pdf = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
-    cache.set(key, pdf, PDF_CACHE_SECONDS)
-    return pdf
+    try:
+        html = render_to_string("meetings/followup/prebriefing_pdf.html", {"pack": pack})
+    finally:
+        pack.generated_label = generated_label
+    return PackSource(html=html, digest=hashlib.sha256(html.encode()).hexdigest(), generated_label=generated_label)

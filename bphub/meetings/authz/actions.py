@@ -6,6 +6,7 @@ workspaces, pre-briefing packs).
   the owning body's co-chairs, the RSO), which is not the matrix's "change" rule (it leaves out
   officials), so the report route is a RoleRoute on an action owned by member A.
 - Pre-briefing packs (HTML and PDF) are about one classified meeting (view); signed-in readers only.
+  The PDF's first request queues its render and answers 202 ("being prepared").
 - Outcomes and actions are recorded by the meeting's managers (the RSO, the co-chairs of the
   meeting's group): RoleRoutes on a meeting of member A; the matrix's co-chairs chair no body, so
   only the RSO succeeds. The work plan is edited by the group's co-chairs and the RSO likewise.
@@ -76,6 +77,7 @@ register(
         make_classified_meeting,
         lambda meeting: f"/meetings/{meeting.pk}/pre-briefing.pdf",
         login_required=True,
+        success_status=202,  # the worker makes the PDF: the first request answers "being prepared"
     ),
     RoleRoute("meetings:group_list", lambda ctx: "/meetings/groups/", allowed=frozenset(ROLES)),
     RoleRoute(

@@ -1,13 +1,11 @@
-"""Pre-briefing packs: exactly what the reader may see, in the reader's time zone, as HTML and PDF,
-built from the database at the moment they are asked for."""
+"""Pre-briefing packs: exactly what the reader may see, in the reader's time zone, built from the
+database at the moment they are asked for. The PDF's way through the task worker: test_pack_pdf.py."""
 
-import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 
 from bphub.core.models import Classification
 from bphub.meetings.models import Delegation, Meeting, Outcome
@@ -60,10 +58,6 @@ def world(cast):
     )
     make_agenda(meeting, sessions=2, items_per_session=2)
     return {"previous": previous, "meeting": meeting}
-
-
-def _pdf_text(response) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
 def test_the_pack_holds_exactly_what_the_reader_may_see(cast, world, client, login, make_user):
@@ -191,46 +185,3 @@ def test_a_pack_of_a_meeting_the_reader_may_not_see_answers_404(cast, client, lo
         assert response.status_code == 404 and b"Quiet meeting" not in response.content
     client.logout()
     assert client.get(f"/meetings/{meeting.pk}/pre-briefing.pdf").status_code == 302
-
-
-def test_the_pdf_is_a_pdf_with_the_meeting_title_and_a_file_name(cast, world, client, login, make_user):
-    make_document(world["meeting"], title="Open concept note", is_key=True)
-    login(make_user("member_official", cast["members"]["C"]))
-
-    response = client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    assert 'filename="pre-briefing-seventh-meeting.pdf"' in response["Content-Disposition"]
-    text = _pdf_text(response)
-    assert "Seventh meeting" in text and "Open concept note" in text and "Members" in text
-
-
-def test_the_pdf_reflects_a_change_made_just_before(cast, world, client, login, make_user):
-    from bphub.meetings.services.actions import action_progress
-    from bphub.meetings.services.outcomes import outcome_create
-
-    official = make_user("member_official", cast["members"]["C"])
-    rso = make_user("rso_staff")
-    action = make_action(world["previous"], title="Translate the guide", owner_member=cast["members"]["C"])
-    login(official)
-    before = _pdf_text(client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf"))
-    assert "Translate the guide" in before
-
-    outcome_create(meeting=world["previous"], kind="recommendation", text={"en": "Fund a shelter network."}, actor=rso)
-    action_progress(action=action, text="Translated.", status="done", actor=official)
-    after = _pdf_text(client.get(f"/meetings/{world['meeting'].pk}/pre-briefing.pdf"))
-
-    assert "Fund a shelter network." in after
-    assert "Translate the guide" not in after
-
-
-def test_a_thai_title_renders_in_the_pdf(cast, client, login, make_user):
-    meeting = make_meeting(title="การประชุมคณะทำงาน", originator=cast["members"]["A"])
-    login(make_user("rso_staff"))
-
-    response = client.get(f"/meetings/{meeting.pk}/pre-briefing.pdf")
-
-    assert response.status_code == 200
-    assert "การประชุม" in _pdf_text(response).replace(" ", "")

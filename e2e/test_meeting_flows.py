@@ -8,6 +8,7 @@ import io
 import re
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -102,7 +103,8 @@ def test_rso_runs_a_meeting_from_invitation_to_followed_up_action(server, browse
     # The day comes: the meeting has taken place (its dates move into the past).
     moved = timezone.now() - timedelta(hours=8) - meeting.starts_at
     Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=meeting.starts_at + moved, ends_at=meeting.ends_at + moved,
+        starts_at=meeting.starts_at + moved,
+        ends_at=meeting.ends_at + moved,
         nomination_deadline=meeting.nomination_deadline + moved,
     )
     rso_page.goto(f"{server}/meetings/{meeting.pk}/")
@@ -144,11 +146,16 @@ def test_rso_runs_a_meeting_from_invitation_to_followed_up_action(server, browse
     assert action.updates.get().author == official
     screenshot(official_page, "33-action-updated")
 
-    # 6. The head of delegation downloads the pre-briefing pack as a PDF, and it opens.
+    # 6. The head of delegation downloads the pre-briefing pack as a PDF, and it opens: the task
+    # worker makes it (here one batch of the worker, run by the test) while the page waits for it.
     official_page.goto(f"{server}/meetings/{meeting.pk}/pre-briefing/")
     expect(official_page.locator("main")).to_contain_text("Share Indonesia")
-    with official_page.expect_download() as download_info:
-        official_page.get_by_role("link", name=re.compile("PDF")).first.click()
+    official_page.get_by_role("link", name=re.compile("PDF")).first.click()
+    expect(official_page.locator("main")).to_contain_text("is being prepared")
+    screenshot(official_page, "34-prebriefing-pdf-being-prepared")
+    with official_page.expect_download(timeout=60_000) as download_info:
+        call_command("worker", "--batch", "--interval", "0", verbosity=0)
+    expect(official_page.locator("main")).to_contain_text("The PDF is ready")
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf")
     pdf = pypdf.PdfReader(io.BytesIO(open(download.path(), "rb").read()))

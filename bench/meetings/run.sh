@@ -22,6 +22,8 @@ BENCH_WORKERS=${BENCH_WORKERS:-2}
 BENCH_DURATION=${BENCH_DURATION:-30}        # wrk seconds at BENCH_CONNECTIONS (the peer's: 30 s x 8)
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-8}
 BENCH_PDF_RUNS=${BENCH_PDF_RUNS:-5}
+BENCH_WORKER_INTERVAL=${BENCH_WORKER_INTERVAL:-1}  # the task worker's --interval (manage.py worker's default)
+BENCH_PACKS_ONLY=${BENCH_PACKS_ONLY:-0}     # 1: only the pre-briefing PDF (no peer, no page load runs, no profiles)
 BENCH_SKIP_SETUP=${BENCH_SKIP_SETUP:-0}     # 1: reuse the database of the previous run
 BENCH_PEER=${BENCH_PEER:-1}                 # 0: do not run Indico (the summary then quotes its results.md)
 BENCH_PROFILE=${BENCH_PROFILE:-1}           # cProfile of the meeting page and the feed after the load runs
@@ -29,6 +31,7 @@ PEER_DIR=${PEER_DIR:-$ROOT/../shared/peer/indico}
 PEER_ROOT=${PEER_ROOT:-/opt/peer-indico}
 PEER_IDS=${PEER_IDS:-$PEER_ROOT/ids.json}   # gen_data.py's ids (the shared folder is read-only)
 PEER_BASE=http://127.0.0.1:8000
+if [ "$BENCH_PACKS_ONLY" = 1 ]; then BENCH_PEER=0; BENCH_PROFILE=0; fi
 
 OUT=$ROOT/bench/out/meetings-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT"
@@ -46,9 +49,10 @@ listening() { ss -Hltn "sport = :$1" | grep -q .; }
   echo "machine=$(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), PostgreSQL $(psql "$PG_URL/postgres" -AtX -c 'SHOW server_version'), $("$PY" --version), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 } > "$OUT/meta.env"
 
-PEER_STARTED=0; GUNICORN_PID=; SAMPLER_PID=
+PEER_STARTED=0; GUNICORN_PID=; SAMPLER_PID=; WORKER_PID=
 cleanup() {
   if [ -n "$SAMPLER_PID" ]; then kill "$SAMPLER_PID" 2>/dev/null || true; fi
+  if [ -n "$WORKER_PID" ]; then kill -TERM "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true; fi
   if [ -n "$GUNICORN_PID" ]; then kill -TERM "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; fi
   if [ "$PEER_STARTED" = 1 ]; then bash "$PEER_DIR/stop.sh" >> "$OUT/run.log" 2>&1 || true; PEER_STARTED=0; fi
 }
@@ -147,6 +151,7 @@ status() {  # path [session key]
   curl -s -o /dev/null -w '%{http_code}' "${H[@]}" "${c[@]}" "$BASE$1"
 }
 : > "$OUT/ours-pages.txt"
+if [ "$BENCH_PACKS_ONLY" != 1 ]; then
 add_page() {  # name path [session key]: measured only when it answers 200
   local code; code=$(status "$2" "${3:-}")
   if [ "$code" = 200 ]; then printf '%s|%s|%s\n' "$1" "$2" "${3:+$COOKIE_NAME=$3}" >> "$OUT/ours-pages.txt"
@@ -167,10 +172,13 @@ log "bphub: wrk ${BENCH_DURATION}s x $BENCH_CONNECTIONS, then 10 s x 1, per page
 HEADER='X-Forwarded-Proto: https' D=$BENCH_DURATION C=$BENCH_CONNECTIONS "$HERE/wrk-pages.sh" "$BASE" "$OUT/gunicorn.pid" \
   "$OUT/ours-pages.txt" "$OUT/ours.tsv" > "$OUT/ours.md" 2> "$OUT/ours.raw"
 tee -a "$OUT/run.log" < "$OUT/ours.md"
+fi  # BENCH_PACKS_ONLY
 
-log "bphub: cold page weight of /meetings/$BIG/ (headless Chromium, fresh profile, anonymous)"
-"$PY" "$HERE/pageweight.py" "$BASE/meetings/$BIG/" --header 'X-Forwarded-Proto: https' > "$OUT/pageweight-ours.json" \
-  || log "page weight failed"
+if [ "$BENCH_PACKS_ONLY" != 1 ]; then
+  log "bphub: cold page weight of /meetings/$BIG/ (headless Chromium, fresh profile, anonymous)"
+  "$PY" "$HERE/pageweight.py" "$BASE/meetings/$BIG/" --header 'X-Forwarded-Proto: https' > "$OUT/pageweight-ours.json" \
+    || log "page weight failed"
+fi
 
 cpu_counters() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 wait_for_quiet() {  # as in wrk-pages.sh: at most IDLE_WAIT s for other work to use under IDLE_BUSY % of the CPU
@@ -183,19 +191,26 @@ wait_for_quiet() {  # as in wrk-pages.sh: at most IDLE_WAIT s for other work to 
   done
 }
 PDF=/meetings/$BIG/pre-briefing.pdf
+MEDIA=${MEDIA_ROOT:-$BPHUB_VAR_DIR/media}
+# The task worker renders the PDF (WeasyPrint is never loaded in a web worker). Its first upkeep
+# (freshness sweep, digest, reminders over the bench data) runs at start: wait for the machine to be quiet.
+log "bphub: task worker (manage.py worker --interval $BENCH_WORKER_INTERVAL)"
+"$PY" manage.py worker --interval "$BENCH_WORKER_INTERVAL" > "$OUT/worker.log" 2>&1 &
+WORKER_PID=$!
+sleep 2
 echo "pdf_busy_before=$(wait_for_quiet)" >> "$OUT/meta.env"
-if [ "$(status "$PDF" "$KEY")" = 200 ]; then
-  log "bphub: pre-briefing PDF, $BENCH_PDF_RUNS sequential downloads with its cache evicted before each, then $BENCH_PDF_RUNS cached"
-  evict() { redis-cli -u "$REDIS_URL" --scan --pattern '*prebriefing-pdf*' | xargs -r redis-cli -u "$REDIS_URL" DEL > /dev/null; }
-  get_pdf() { curl -s -o "$OUT/prebriefing.pdf" -w '%{time_total} %{http_code} %{size_download}\n' "${H[@]}" \
-    -H "Cookie: $COOKIE_NAME=$KEY" "$BASE$PDF"; }
-  : > "$OUT/pdf-cold.txt"; : > "$OUT/pdf-warm.txt"
-  for _ in $(seq 1 "$BENCH_PDF_RUNS"); do evict; get_pdf >> "$OUT/pdf-cold.txt"; done
-  for _ in $(seq 1 "$BENCH_PDF_RUNS"); do get_pdf >> "$OUT/pdf-warm.txt"; done
-  cat "$OUT/pdf-cold.txt" "$OUT/pdf-warm.txt" >> "$OUT/run.log"
+code=$(status "$PDF" "$KEY")
+if [ "$code" = 200 ] || [ "$code" = 202 ]; then
+  log "bphub: pre-briefing PDF, request -> file: 1 first render (fresh worker), $BENCH_PDF_RUNS with the stored files deleted before each (page refresh 1 s), 3 polled every 0.1 s, $BENCH_PDF_RUNS stored"
+  WEB=(); for p in $(pgrep -P "$GUNICORN_PID"); do WEB+=(--web-pid "$p"); done
+  "$PY" "$HERE/pack_timing.py" --base "$BASE" --path "$PDF" --cookie "$COOKIE_NAME=$KEY" --media-root "$MEDIA" \
+    --runs "$BENCH_PDF_RUNS" --worker-pid "$WORKER_PID" "${WEB[@]}" --out "$OUT/pdf.json" > /dev/null \
+    || log "pre-briefing PDF: some runs failed (pdf.json, worker.log)"
+  python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("pdf:", {k: {x: r[k].get(x) for x in ("min", "median", "max", "errors")} for k in ("first", "cold", "tight", "warm")}, "worker MiB:", r["worker_after"])' "$OUT/pdf.json" | tee -a "$OUT/run.log" || true
 else
-  log "SKIPPED pre-briefing PDF: $PDF answered $(status "$PDF" "$KEY")"
+  log "SKIPPED pre-briefing PDF: $PDF answered $code"
 fi
+kill -TERM "$WORKER_PID" 2>/dev/null || true; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=
 sleep 1
 kill "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
 kill -TERM "$GUNICORN_PID" 2>/dev/null || true; wait "$GUNICORN_PID" 2>/dev/null || true; GUNICORN_PID=

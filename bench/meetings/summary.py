@@ -9,7 +9,6 @@ When the peer was not measured in this run (no peer.tsv), its figures are taken 
 """
 
 import json
-import statistics
 import sys
 from pathlib import Path
 
@@ -112,24 +111,34 @@ def main() -> None:
           f"(with the master {total_peak / 1024:.0f} MiB); over the whole run incl. PDFs: "
           f"{whole.get('workers', 0) / 1024:.0f} MiB (with the master {whole.get('total', 0) / 1024:.0f} MiB) "
           f"— target ≤ 300 MB: **{verdict}**; Indico master + 2 workers peak: {peer_total / 1024:.0f} MiB")
-    # Pre-briefing PDF.
-    for label, name in (("cold (cache evicted before each)", "pdf-cold.txt"), ("warm (cached)", "pdf-warm.txt")):
-        path = out / name
-        if not path.exists():
-            print(f"- pre-briefing PDF {label}: not measured")
+    # Pre-briefing PDF: request -> file, rendered by the task worker (pack_timing.py's pdf.json).
+    pdf_json = out / "pdf.json"
+    if not pdf_json.exists():
+        print("- pre-briefing PDF: not measured")
+        return
+    pdf = json.loads(pdf_json.read_text())
+    labels = (
+        ("first", "first render in a fresh worker (imports WeasyPrint)"),
+        ("cold", "request -> file, stored files deleted before each, page refreshing every 1 s"),
+        ("tight", "request -> file, polled every 0.1 s (the system without the page's refresh step)"),
+        ("warm", "stored (one GET)"),
+    )
+    for key, label in labels:
+        part = pdf.get(key, {})
+        if "median" not in part:
+            print(f"- pre-briefing PDF {label}: no result ({part.get('runs')})")
             continue
-        rows = [line.split() for line in path.read_text().splitlines() if line.strip()]
-        seconds = [num(r[0]) for r in rows]
-        statuses = sorted({r[1] for r in rows})
-        size = rows[-1][2] if rows else "?"
+        runs = part["runs"]
         verdict = ""
-        if name == "pdf-cold.txt" and seconds:
-            verdict = " — target ≤ 3 s: **" + ("met" if max(seconds) <= 3 else "not met") + "**"
-        if seconds:
-            print(f"- pre-briefing PDF {label}, {len(seconds)} sequential downloads: min {min(seconds):.2f} s, "
-                  f"median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s; status {','.join(statuses)}, "
-                  f"{size} bytes{verdict}")
-
+        if key == "cold":
+            verdict = " — target ≤ 3 s median: **" + ("met" if part["median"] <= 3 else "not met") + "**"
+        print(f"- pre-briefing PDF {label}, {len(runs)} runs: min {part['min']:.2f} s, median {part['median']:.2f} s, "
+              f"max {part['max']:.2f} s; errors {part['errors']}; {runs[-1].get('bytes', '?')} bytes{verdict}")
+    worker = pdf.get("worker_after", {})
+    web = pdf.get("web_processes", {})
+    print(f"- task worker memory: {pdf.get('worker_before', {}).get('VmRSS', '?')} MiB before the first render, "
+          f"{worker.get('VmRSS', '?')} MiB after all (peak {worker.get('VmHWM', '?')} MiB); web workers with Pango "
+          f"loaded: {sum(1 for w in web.values() if w.get('pango_loaded'))} of {len(web)}")
 
 if __name__ == "__main__":
     main()

@@ -206,6 +206,9 @@ if [ "$code" = 200 ] || [ "$code" = 202 ]; then
   "$PY" "$HERE/pack_timing.py" --base "$BASE" --path "$PDF" --cookie "$COOKIE_NAME=$KEY" --media-root "$MEDIA" \
     --runs "$BENCH_PDF_RUNS" --worker-pid "$WORKER_PID" "${WEB[@]}" --out "$OUT/pdf.json" > /dev/null \
     || log "pre-briefing PDF: some runs failed (pdf.json, worker.log)"
+  # Where the time goes: queue -> worker pick-up (its --interval) and the render itself, per task.
+  sql "SELECT round(extract(epoch FROM started_at - enqueued_at)::numeric, 3), round(extract(epoch FROM finished_at - started_at)::numeric, 3), status
+       FROM django_tasks_database_dbtaskresult WHERE task_path = 'bphub.meetings.tasks.render_pack_pdf' ORDER BY enqueued_at" > "$OUT/pdf-tasks.txt" || true
   python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print("pdf:", {k: {x: r[k].get(x) for x in ("min", "median", "max", "errors")} for k in ("first", "cold", "tight", "warm")}, "worker MiB:", r["worker_after"])' "$OUT/pdf.json" | tee -a "$OUT/run.log" || true
 else
   log "SKIPPED pre-briefing PDF: $PDF answered $code"

@@ -134,6 +134,14 @@ def main() -> None:
             verdict = " — target ≤ 3 s median: **" + ("met" if part["median"] <= 3 else "not met") + "**"
         print(f"- pre-briefing PDF {label}, {len(runs)} runs: min {part['min']:.2f} s, median {part['median']:.2f} s, "
               f"max {part['max']:.2f} s; errors {part['errors']}; {runs[-1].get('bytes', '?')} bytes{verdict}")
+    tasks_txt = out / "pdf-tasks.txt"
+    if tasks_txt.exists():
+        rows = [line.split("|") for line in tasks_txt.read_text().splitlines() if line.count("|") == 2]
+        pickup = sorted(float(r[0]) for r in rows if r[0])
+        render = sorted(float(r[1]) for r in rows if r[1])
+        if render:
+            print(f"- in the worker, {len(render)} renders: queue -> pick-up median {pickup[len(pickup) // 2]:.2f} s "
+                  f"(max {pickup[-1]:.2f}), render median {render[len(render) // 2]:.2f} s (max {render[-1]:.2f})")
     worker = pdf.get("worker_after", {})
     web = pdf.get("web_processes", {})
     print(f"- task worker memory: {pdf.get('worker_before', {}).get('VmRSS', '?')} MiB before the first render, "

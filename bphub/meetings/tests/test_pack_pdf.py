@@ -26,6 +26,8 @@ from bphub.members.models import Member
 from bphub.outbox.testing import database_url_for_subprocess, wait_until
 
 RENDER_TASK = "bphub.meetings.tasks.render_pack_pdf"
+# The worker runs for real (in this process, or as a process of its own): committed data, as it sees it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("audit_triggers_paused_for_flush")]
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def cast(db, media):
+def cast(transactional_db, media):
     members = {c: Member.objects.create(code=c, name={"en": f"Member {c}"}, kind=Member.Kind.STATE) for c in "ABC"}
     meeting = make_meeting(
         title="Seventh meeting",
@@ -219,7 +221,6 @@ def test_the_pdf_of_a_meeting_the_reader_may_not_see_answers_404_at_every_step(c
 # -- Real processes ----------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_process_renders_the_pdf(cast, client, login, make_user, worker_processes, media):
     login(make_user("member_official", cast["members"]["C"]))
     assert client.get(pdf_url(cast["meeting"])).status_code == 202
@@ -269,8 +270,6 @@ print(json.dumps({
 """
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_triggers_paused_for_flush")
 def test_a_web_process_never_imports_weasyprint(cast, make_user, media):
     reader = make_user("member_official", cast["members"]["C"])
     meeting = cast["meeting"]

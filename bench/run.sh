@@ -55,14 +55,14 @@ if [ "$BENCH_SKIP_SETUP" != 1 ]; then
   "$PY" manage.py migrate --noinput -v0
   "$PY" manage.py createcachetable
   "$PY" manage.py load_reference | tee -a "$OUT/run.log"
-  "$PY" manage.py bench_data --users "$BENCH_USERS" --resources "$BENCH_RESOURCES" --seed "$BENCH_SEED" | tee -a "$OUT/run.log"
+  "$PY" bench/manage_bench.py bench_data --users "$BENCH_USERS" --resources "$BENCH_RESOURCES" --seed "$BENCH_SEED" | tee -a "$OUT/run.log"
   "$PY" manage.py collectstatic --noinput -v0
   psql "$DATABASE_URL" -qX -c "VACUUM ANALYZE"
 fi
 "$PY" manage.py check --deploy --fail-level ERROR -v0 >/dev/null 2>"$OUT/check.txt" || true
 
 log "sessions for $BENCH_SESSIONS users of mixed roles"
-"$PY" manage.py bench_session --count "$BENCH_SESSIONS" > "$OUT/sessions.tsv"
+"$PY" bench/manage_bench.py bench_session --count "$BENCH_SESSIONS" > "$OUT/sessions.tsv"
 cut -f1 "$OUT/sessions.tsv" > "$OUT/keys.txt"
 cut -f3 "$OUT/sessions.tsv" | sort | uniq -c | sort -rn | tee -a "$OUT/run.log"
 # One member official (the most common reader) for the per-request query count.

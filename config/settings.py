@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bphub.core.context_processors.navigation",
+                "bphub.demo.context_processors.demo",
             ],
         },
     },

@@ -34,12 +34,12 @@ if [ "$BENCH_SKIP_SETUP" != 1 ]; then
   "$PY" manage.py migrate --noinput -v0
   "$PY" manage.py createcachetable
   "$PY" manage.py load_reference | tee -a "$OUT/run.log"
-  "$PY" manage.py bench_data --users "$BENCH_USERS" --resources 200 --seed 1 | tee -a "$OUT/run.log"
+  "$PY" bench/manage_bench.py bench_data --users "$BENCH_USERS" --resources 200 --seed 1 | tee -a "$OUT/run.log"
 fi
 "$PY" manage.py collectstatic --noinput -v0  # always: the manifest must list every stylesheet the pages name
 if [ "$BENCH_SKIP_SETUP" != 1 ] || [ "${BENCH_REGENERATE:-0}" = 1 ]; then
   log "directory data: $BENCH_MEMBERS members, $BENCH_AGENCIES agencies, $BENCH_FOCAL_POINTS focal points"
-  /usr/bin/time -f "bench_directory: %e s wall, %U s user + %S s system CPU, %M KB peak RSS" "$PY" manage.py bench_directory \
+  /usr/bin/time -f "bench_directory: %e s wall, %U s user + %S s system CPU, %M KB peak RSS" "$PY" bench/manage_bench.py bench_directory \
     --members "$BENCH_MEMBERS" --agencies "$BENCH_AGENCIES" --focal-points "$BENCH_FOCAL_POINTS" 2>&1 | tee -a "$OUT/run.log"
   psql "$DATABASE_URL" -qX -c "VACUUM ANALYZE"
 fi
@@ -48,7 +48,7 @@ log "machine load (other work slows every figure): $(cut -d' ' -f1-3 /proc/loada
 log "signed-in sessions of member officials (the most common reader)"
 EMAILS=$(psql "$DATABASE_URL" -AtX -c "SELECT email FROM accounts_user WHERE email LIKE '%@bench.invalid' AND role = 'member_official' AND member_id IS NOT NULL ORDER BY id LIMIT $BENCH_SESSIONS")
 # shellcheck disable=SC2086
-"$PY" manage.py bench_session $EMAILS > "$OUT/sessions.tsv"
+"$PY" bench/manage_bench.py bench_session $EMAILS > "$OUT/sessions.tsv"
 cut -f1 "$OUT/sessions.tsv" > "$OUT/keys.txt"
 
 log "EXPLAIN ANALYZE of the search"

@@ -65,9 +65,9 @@ if [ "$BENCH_SKIP_SETUP" != 1 ]; then
   "$PY" manage.py migrate --noinput -v0
   "$PY" manage.py createcachetable
   "$PY" manage.py load_reference | tee -a "$OUT/run.log"
-  "$PY" manage.py bench_data --users "$BENCH_USERS" --resources 200 --seed 1 | tee -a "$OUT/run.log"
+  "$PY" bench/manage_bench.py bench_data --users "$BENCH_USERS" --resources 200 --seed 1 | tee -a "$OUT/run.log"
   log "meetings data: $BENCH_MEETINGS meetings, $BENCH_DOCUMENTS documents, $BENCH_ACTIONS actions"
-  /usr/bin/time -f "bench_meetings: %e s wall, %U s user + %S s system CPU, %M KB peak RSS" "$PY" manage.py bench_meetings \
+  /usr/bin/time -f "bench_meetings: %e s wall, %U s user + %S s system CPU, %M KB peak RSS" "$PY" bench/manage_bench.py bench_meetings \
     --meetings "$BENCH_MEETINGS" --documents "$BENCH_DOCUMENTS" --actions "$BENCH_ACTIONS" --public "$BENCH_PUBLIC" \
     --seed "$BENCH_SEED" > "$OUT/data.log" 2>&1 || { cat "$OUT/data.log"; exit 1; }
   grep -v '^participant=' "$OUT/data.log" | tee -a "$OUT/run.log"
@@ -120,7 +120,7 @@ if [ "$BENCH_PEER" = 1 ]; then
 fi
 
 # --- 3. bphub ------------------------------------------------------------------------------------
-"$PY" manage.py bench_session "$PARTICIPANT" > "$OUT/sessions.tsv"
+"$PY" bench/manage_bench.py bench_session "$PARTICIPANT" > "$OUT/sessions.tsv"
 KEY=$(cut -f1 "$OUT/sessions.tsv" | head -1)
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 [ "$PORT" != 8000 ] || PORT=8009

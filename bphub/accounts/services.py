@@ -126,9 +126,9 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
     audit_record(verb="invitation.accepted", actor=user, target=invitation, request=request)
-    from bphub.directory.services.records import focal_point_link_account
+    from bphub.directory import person_record
 
-    focal_point_link_account(user=user)
+    person_record.link_account(user=user)
     return user
 
 

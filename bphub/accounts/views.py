@@ -102,9 +102,9 @@ def invitation_accept(request, token: str):
     except ValidationError as error:
         return render(request, "accounts/invitation_invalid.html", {"reason": error.messages[0]}, status=410)
     if request.method == "GET":
-        from bphub.directory.services.records import focal_points_sign_of_life_by_email
+        from bphub.directory import person_record
 
-        focal_points_sign_of_life_by_email(invitation.email)  # opening it is a sign of life, not a confirmation
+        person_record.sign_of_life(invitation.email)  # opening it is a sign of life, not a confirmation
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,5 @@
 import functools
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,18 +27,7 @@ def _nav_urls() -> tuple[str, ...]:
 def navigation(request):
     user = getattr(request, "user", None)
     return {
-        "demo": _demo_context() if settings.DEMO_MODE else None,
         "nav_areas": [(key, label, url) for (key, label, _name), url in zip(AREAS, _nav_urls(), strict=True)],
         "can_invite": policy.may(user, policy.Capability.INVITE_USERS),
         "can_view_audit": policy.may(user, policy.Capability.VIEW_AUDIT_LOG),
-    }
-
-
-def _demo_context():
-    from bphub.demo.data import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
-
-    return {
-        "accounts": [(role.label, email) for email, _name, role, _member, _bodies in DEMO_ACCOUNTS],
-        "password": DEMO_PASSWORD,
-        "totp_secret": DEMO_TOTP_SECRET,
     }

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core import policy
 from bphub.core.audit import audit_event_list
 
@@ -52,16 +51,15 @@ def healthz(request):
 
 
 def home(request):
-    from bphub.knowledge.selectors import resource_list_visible_to
+    """Greeting, today's seats, and the panels the modules registered (`bphub.core.home`)."""
+    from bphub.core.home import panels_for
 
-    # The home page shows titles only: no summaries loaded.
-    recent = resource_list_visible_to(user=request.user).only("id", "title", "classification")
-    # The seats come from the policy's per-request cache: the visibility filter used them already.
-    context = {"recent_resources": recent[:5], "seats": policy.current_seats(request.user)}
-    if policy.role_of(request.user) in MEMBER_ROLES | RSO_ROLES:
-        from bphub.meetings.selectors.followup import my_open_actions
-
-        context["my_actions"] = my_open_actions(request.user)  # one query
+    context = {
+        # The seats come from the policy's per-request cache, shared with the panels' filters.
+        "seats": policy.current_seats(request.user),
+        "top_panels": panels_for(request, "top"),
+        "bottom_panels": panels_for(request, "bottom"),
+    }
     return render(request, "core/home.html", context)
 
 

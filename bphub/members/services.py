@@ -123,7 +123,7 @@ def _load_time_zones(directory: Path, report: LoadReport) -> None:
     path = directory / "time_zones.csv"
     if not path.exists():
         return
-    from bphub.meetings.models import validate_time_zone
+    from bphub.core.timezones import validate_time_zone
 
     members = {member.code: member for member in Member.objects.all()}
     for number, row in _read(path):

@@ -15,6 +15,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from bphub.outbox.models import OutboundEmail
+from bphub.outbox.signals import delivery_given_up
 
 logger = logging.getLogger(__name__)
 
@@ -144,10 +145,8 @@ def outbox_deliver(*, email_id: int) -> str:
             if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 email.status = OutboundEmail.Status.FAILED
                 logger.error("Gave up on %s after %s attempts.", email.message_id, email.attempts)
-                # The directory marks addresses the receiving server refused for good as bounced.
-                from bphub.directory.services.verification import email_bounces_from_delivery_failure
-
-                email_bounces_from_delivery_failure(recipients=[*email.to, *email.cc, *email.bcc], error=error)
+                # Listeners (the directory) mark addresses the receiving server refused for good.
+                delivery_given_up.send(sender=OutboundEmail, recipients=[*email.to, *email.cc, *email.bcc], error=error)
             else:
                 email.next_attempt_at = timezone.now() + backoff(email.attempts)
                 deliver_email.using(run_after=email.next_attempt_at).enqueue(email_id=email.pk)

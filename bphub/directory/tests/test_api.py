@@ -330,7 +330,7 @@ def test_detail_gives_current_and_past_roles_and_the_review_state(client, member
 
 
 def test_a_merged_record_answers_404(client, members, make_user):
-    from bphub.directory.services.records import focal_point_merge
+    from bphub.directory.services.merges import focal_point_merge
 
     survivor = make_focal_point(members["VN"], full_name="Nguyễn Văn An", classification="public")
     duplicate = make_focal_point(members["VN"], full_name="Nguyen Van An", classification="public")

@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 
 from bphub.core.models import AuditEvent
 from bphub.directory.models import Agency, Email, FocalPoint, FocalPointRole, Freshness, Revision, RoleKind
+from bphub.directory.services.merges import agency_merge, focal_point_merge
 from bphub.directory.services.records import (
-    agency_merge,
-    focal_point_merge,
     focal_point_restore,
     focal_point_save,
     revision_list,

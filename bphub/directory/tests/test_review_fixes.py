@@ -13,8 +13,9 @@ from django.utils import timezone
 from bphub.core import policy
 from bphub.core.models import Classification
 from bphub.directory.models import ChangeProposal, ConfirmationRequest, Email, FocalPoint, Revision
+from bphub.directory.services.merges import agency_merge, focal_point_merge
 from bphub.directory.services.proposals import proposal_approve
-from bphub.directory.services.records import agency_merge, focal_point_merge, focal_point_save, revision_list
+from bphub.directory.services.records import focal_point_save, revision_list
 from bphub.directory.services.verification import email_bounces_from_delivery_failure
 from bphub.directory.testing import make_agency, make_focal_point
 from bphub.members.models import Member

@@ -23,7 +23,7 @@ from bphub.directory.permissions import (
     visible_only,
 )
 from bphub.directory.selectors import agency_search, focal_point_page_shape
-from bphub.directory.services import records
+from bphub.directory.services import merges, records
 from bphub.directory.views._common import (
     add_service_error,
     confirmed_via_for,
@@ -48,7 +48,7 @@ SUGGESTIONS = 5
 
 def _duplicates(agency: Agency, user) -> list[Agency]:
     """Likely duplicates of `agency` that `user` may see (found among all the member's agencies)."""
-    return visible_only(records.agency_duplicate_candidates(agency, limit=SUGGESTIONS * 4), user)[:SUGGESTIONS]
+    return visible_only(merges.agency_duplicate_candidates(agency, limit=SUGGESTIONS * 4), user)[:SUGGESTIONS]
 
 
 @login_required
@@ -273,7 +273,7 @@ def agency_merge(request, agency_id: int):
         keep_this = form.cleaned_data["keep"] == "this"
         survivor, duplicate = (agency, other) if keep_this else (other, agency)
         try:
-            records.agency_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
+            merges.agency_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -25,7 +25,7 @@ from bphub.directory.permissions import (
     visible_only,
 )
 from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
-from bphub.directory.services import records
+from bphub.directory.services import merges, records
 from bphub.directory.services.matching import find_similar_people
 from bphub.directory.services.verification import verification_auto
 from bphub.directory.views._common import (
@@ -326,7 +326,7 @@ def person_merge(request, person_id: int):
         keep_this = form.cleaned_data["keep"] == "this"
         survivor, duplicate = (person, other) if keep_this else (other, person)
         try:
-            records.focal_point_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
+            merges.focal_point_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -1,6 +1,6 @@
 """Fictitious secretariat archive at production scale for bench/meetings/ (never against real data).
 
-`manage.py bench_meetings [--meetings 10000] [--documents 200000] [--actions 50000] [--public 502]
+`bench/manage_bench.py bench_meetings [--meetings 10000] [--documents 200000] [--actions 50000] [--public 502]
 [--seed 1] [--reference 2026-11-29] [--participants 20]`
 
 Needs the reference data (`load_reference`) and an empty meetings area (it refuses otherwise: run it on

@@ -47,8 +47,8 @@ class Command(BaseCommand):
     @staticmethod
     def _mixed(count):
         """`count` bench users: at least one of every role, the rest in the roles' real proportions."""
+        from bench.commands.bench_data import BENCH_DOMAIN
         from bphub.accounts.models import User
-        from bphub.core.management.commands.bench_data import BENCH_DOMAIN
 
         bench = User.objects.filter(email__endswith="@" + BENCH_DOMAIN, is_active=True).order_by("pk")
         picked = []
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             picked += list(bench.filter(role=role)[:1])
         total = bench.count()
         if total == 0:
-            raise CommandError("No bench users: run `manage.py bench_data` first.")
+            raise CommandError("No bench users: run `bench/manage_bench.py bench_data` first.")
         step = max(1, total // max(1, count))
         ids = list(bench.values_list("pk", flat=True))[::step]
         chosen = {u.pk for u in picked}

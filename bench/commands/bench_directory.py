@@ -1,6 +1,6 @@
 """Fictitious stakeholder map at production scale for bench/directory/ (never against real data).
 
-`manage.py bench_directory --members 50 --agencies 5000 --focal-points 100000 [--clear] [--seed 1]`
+`bench/manage_bench.py bench_directory --members 50 --agencies 5000 --focal-points 100000 [--clear] [--seed 1]`
 
 Uses the reference members already loaded (`load_reference`; states and economies first), makes
 agencies with mandate themes and focal points with names in several scripts (Thai, Chinese,

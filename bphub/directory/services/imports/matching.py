@@ -1,12 +1,15 @@
 """Matching the validated rows against the member's people and the file's other rows: one outcome
 per row (new, updated, unchanged, conflicting, rejected)."""
 
+import functools
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bphub.directory.services.imports.duplicates import file_duplicates
 from bphub.directory.services.imports.reading import COLUMNS
 from bphub.directory.services.imports.state import DirectoryState
-from bphub.directory.services.matching import REASON_EMAIL, REASON_NAME, PersonIndex, name_keys
+from bphub.directory.services.matching import REASON_EMAIL, REASON_NAME, name_keys
 from bphub.directory.text import name_key
 
 NEW, UPDATED, UNCHANGED, CONFLICTING, REJECTED = "new", "updated", "unchanged", "conflicting", "rejected"
@@ -61,16 +64,30 @@ def classify_rows(rows: list[dict], state: DirectoryState, headers: dict[str, st
     Returns report rows {"row", "outcome", "full_name", "match", "match_label", "errors", "changes"}.
     """
     report = []
-    file_index = PersonIndex()
     by_row: dict[int, dict] = {}
     matched_by: dict[int, int] = {}  # focal point pk -> first row that matched it
     name_column = headers.get("full_name", COLUMNS["full_name"])
     email_column = headers.get("emails", COLUMNS["emails"])
+    keys_of = functools.cache(name_keys)  # look-alike rows often spell a name the same way
+    keys_by_row = {
+        row["row"]: keys_of(row["data"]["full_name"], row["data"].get("local_name", ""))
+        for row in rows
+        if not row["errors"]
+    }
+    duplicates = file_duplicates(
+        [(row["row"], keys_by_row[row["row"]], row["data"].get("emails", [])) for row in rows if not row["errors"]]
+    )
+    people_alike: dict[tuple, dict] = {}  # name keys -> the directory's people alike (look-alike rows share keys)
 
     def conflict(entry, column, reason):
         entry["outcome"] = CONFLICTING
         entry["changes"] = {}
         entry["errors"].append({"column": column, "reason": reason})
+
+    def conflicting_yet(entry, now: int) -> bool:  # before row `now` is classified
+        same = duplicates.get(entry["row"])
+        later = same.first_after() if same else None
+        return entry["outcome"] == CONFLICTING or (later is not None and later < now)
 
     for row in rows:
         data = row["data"]
@@ -87,22 +104,17 @@ def classify_rows(rows: list[dict], state: DirectoryState, headers: dict[str, st
         by_row[row["row"]] = entry
         if row["errors"]:
             continue
-        keys = name_keys(data["full_name"], data.get("local_name", ""))
-        emails = data.get("emails", [])
-
-        same_rows = file_index.match(keys=keys, emails=emails)
-        file_index.add(row["row"], keys=keys, emails=emails)
-        if same_rows:
-            for other in same_rows:
-                column = email_column if other.reason == REASON_EMAIL else name_column
-                conflict(entry, column, _("Row %(row)s is the same person; keep one row.") % {"row": other.ref})
-                earlier = by_row[other.ref]
-                if earlier["outcome"] != REJECTED:
-                    conflict(earlier, column, _("Row %(row)s is the same person; keep one row.") % {"row": row["row"]})
+        same = duplicates.get(row["row"])
+        if same is not None and same.has_earlier():  # the file's rows for one person: reasons below
+            entry["outcome"], entry["changes"] = CONFLICTING, {}
             continue
+        keys = keys_by_row[row["row"]]
+        emails = data.get("emails", [])
+        if tuple(keys) not in people_alike:
+            people_alike[tuple(keys)] = state.index.match_names(keys)
 
         by_email = list(state.index.match_emails(emails))
-        by_name = state.index.match_names(keys)
+        by_name = people_alike[tuple(keys)]
         match = None
         matched_by_email = bool(by_email)
         if len(by_email) > 1:
@@ -152,7 +164,7 @@ def classify_rows(rows: list[dict], state: DirectoryState, headers: dict[str, st
                 "person": _who(state, match),
             }
             conflict(entry, name_column, reason)
-            if first["outcome"] != CONFLICTING:
+            if not conflicting_yet(first, row["row"]):
                 conflict(first, name_column, reason)
             continue
         matched_by[match] = row["row"]
@@ -161,6 +173,21 @@ def classify_rows(rows: list[dict], state: DirectoryState, headers: dict[str, st
         entry["match_reason"] = REASON_EMAIL if matched_by_email else REASON_NAME
         entry["changes"] = _changes(state.people[match], data, state, by_email=matched_by_email)
         entry["outcome"] = UPDATED if entry["changes"] else UNCHANGED
+    # Translated once: gettext costs more than the rest of a row's message.
+    one, several, many = (
+        _("Row %(row)s is the same person; keep one row."),
+        _("Rows %(rows)s are the same person; keep one row."),
+        _("Rows %(rows)s and %(more)s more are the same person; keep one row."),
+    )
+    for number, same in duplicates.items():
+        for column, (shown, total) in ((email_column, same.email_rows()), (name_column, same.name_rows())):
+            if total == 1:
+                conflict(by_row[number], column, one % {"row": shown[0]})
+            elif total:
+                rows_named = ", ".join(str(other) for other in shown)
+                more = total - len(shown)
+                reason = many % {"rows": rows_named, "more": f"{more:,}"} if more else several % {"rows": rows_named}
+                conflict(by_row[number], column, reason)
     return report
 
 

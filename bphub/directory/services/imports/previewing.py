@@ -70,28 +70,32 @@ def report_as_json(report: dict, *, applied: bool, dry_run: bool = False, error:
     }
 
 
-@transaction.atomic
 def import_preview(*, member, filename: str, content: bytes, actor=None) -> ImportBatch:
     """Analyse the file and keep the result as a previewed ImportBatch (nothing else is written).
 
-    Raises ImportFileError (no batch is kept) when the file cannot be imported at all.
+    The analysis only reads, outside any transaction: a write transaction held for its seconds
+    would stop every other writer on SQLite. Only the batch and its audit event are written, in a
+    short one. The directory's fingerprint is read before its people, so a change made meanwhile
+    at worst makes the apply match the rows again. Raises ImportFileError (no batch is kept) when
+    the file cannot be imported at all.
     """
     analysis = import_analyse(member=member, filename=filename, content=content, actor=actor)
-    batch = ImportBatch.objects.create(
-        member=member,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        filename=filename[:255],
-        sha256=hashlib.sha256(content).hexdigest(),
-        rows=analysis.rows,
-        report=analysis.report,
-    )
-    audit_record(
-        verb="directory.import_previewed",
-        actor=batch.created_by,
-        target=batch,
-        member=member.code,
-        filename=batch.filename,
-        sha256=batch.sha256,
-        counts=analysis.counts,
-    )
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            member=member,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            rows=analysis.rows,
+            report=analysis.report,
+        )
+        audit_record(
+            verb="directory.import_previewed",
+            actor=batch.created_by,
+            target=batch,
+            member=member.code,
+            filename=batch.filename,
+            sha256=batch.sha256,
+            counts=analysis.counts,
+        )
     return batch

@@ -218,9 +218,11 @@ def main() -> None:
     preview_s, preview_cpu = time.perf_counter() - t0, time.process_time() - c0
     counts = batch.report["counts"]
 
-    t0, c0 = time.perf_counter(), time.process_time()
-    import_apply(batch=batch)
-    apply_s, apply_cpu = time.perf_counter() - t0, time.process_time() - c0
+    apply_s = apply_cpu = 0.0
+    if not (counts["rejected"] or counts["conflicting"]):  # a look-alike sheet is refused, as it should be
+        t0, c0 = time.perf_counter(), time.process_time()
+        import_apply(batch=batch)
+        apply_s, apply_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     result = {
         "database": connection.vendor,

@@ -2,6 +2,7 @@
 header into our columns. Whatever makes the whole file unusable raises ImportFileError, with one
 message for the person who sent it."""
 
+import codecs
 import csv
 import io
 import zipfile
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from bphub.core.archives import ArchiveTooLarge, check_zip_expansion
 from bphub.directory.text import fold
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -114,9 +116,16 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
 
 
+class Formula(str):
+    """A workbook cell that holds a formula (its text, "=A1"): refused whatever value it last had,
+    as a formula's value is not the file's content (and may not be stored at all)."""
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Formula):
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # phone numbers typed as numbers
     if hasattr(value, "isoformat"):
@@ -160,28 +169,37 @@ def _without_trailing_blanks(row: tuple) -> tuple:
     return row[:end]
 
 
+def _values(cells: tuple) -> tuple:
+    """The cells' values, a formula as a Formula (an array formula's value is an object with .text)."""
+    return tuple(
+        Formula(getattr(cell.value, "text", cell.value)) if cell.data_type == "f" else cell.value for cell in cells
+    )
+
+
 def _read_xlsx(content: bytes) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not content.startswith(b"PK\x03\x04"):
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx), although its name says so."))
+    # The sizes a ZIP's directory states can lie: count the bytes that really come out, and stop
+    # at the limit, before openpyxl inflates anything.
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+        check_zip_expansion(io.BytesIO(content), MAX_UNPACKED_BYTES)
+    except ArchiveTooLarge:
+        raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files.")) from None
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):  # damaged or odd compression
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx), although its name says so.")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("The workbook is too large once unpacked; split it into smaller files."))
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # Formulas as written (data_only=False), so that a formula cell can be named as such.
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
         raise ImportFileError(_("The file is not an Excel workbook (.xlsx), although its name says so.")) from None
     try:
         sheet = workbook.worksheets[0]
         # The size a sheet declares is not trusted: too large pads every row, too small drops rows.
         sheet.reset_dimensions()
-        rows = (_without_trailing_blanks(row) for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        rows = (_without_trailing_blanks(_values(row)) for row in sheet.iter_rows(max_col=MAX_COLUMNS))
         return _table_from_rows(enumerate(rows, start=1))
     except ImportFileError:
         raise
@@ -193,12 +211,26 @@ def _read_xlsx(content: bytes) -> Table:
 
 
 def _read_csv(content: bytes) -> Table:
-    if b"\x00" in content[:65536]:
-        raise ImportFileError(_("The file is not a CSV text file, although its name says so."))
+    # Excel's "Unicode text" and some exports write UTF-16, always with a byte-order mark.
+    utf16 = content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not content.startswith(
+        codecs.BOM_UTF32_LE
+    )
+    if not utf16 and b"\x00" in content[:65536]:
+        raise ImportFileError(
+            _(
+                "The file is not a CSV text file, although its name says so. Accepted: UTF-8 text, or UTF-16 "
+                "with a byte-order mark."
+            )
+        )
     try:
-        text = content.decode("utf-8-sig")
+        text = content.decode("utf-16" if utf16 else "utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file is not UTF-8 text; save it as “CSV UTF-8” and retry.")) from None
+        raise ImportFileError(
+            _(
+                "The CSV file is not UTF-8 text (accepted: UTF-8, or UTF-16 with a byte-order mark); save it as "
+                "“CSV UTF-8” and retry."
+            )
+        ) from None
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     try:

@@ -6,7 +6,7 @@ import functools
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from bphub.directory.services.imports.reading import Table
+from bphub.directory.services.imports.reading import Formula, Table
 from bphub.directory.services.imports.state import DirectoryState
 from bphub.directory.text import fold
 from bphub.directory.validation import (
@@ -43,6 +43,10 @@ def _message(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def validate_table(table: Table, columns: dict[str, list[int]], state: DirectoryState) -> list[dict]:
     """Every row normalised: {"row", "data" (only the fields with a value), "errors" [{"column", "reason"}]}."""
     clean_language_memo, clean_time_zone_memo = _Memo(clean_language), _Memo(clean_time_zone)
@@ -57,17 +61,27 @@ def validate_table(table: Table, columns: dict[str, list[int]], state: Directory
 
     headers = table.headers
     result = []
+    formula_refused = _(
+        "The cell holds a formula (%(formula)s), which is not accepted; type the value itself "
+        "(in Excel: copy, then Paste Special → Values)."
+    )
     for number, cells in table.rows:
         data: dict = {}
         errors: list[dict] = []
 
-        def cell(position, cells=cells):
-            return cells[position].strip() if position < len(cells) else ""
+        formulas = {position for position, value in enumerate(cells) if isinstance(value, Formula)}
+
+        def cell(position, cells=cells, formulas=formulas):  # a formula reads as blank: refused below
+            return cells[position].strip() if position < len(cells) and position not in formulas else ""
 
         def fail(name, reason, position=None, errors=errors):
             position = columns[name][0] if position is None else position
             errors.append({"column": headers[position], "reason": str(reason)})
 
+        for name, positions in columns.items():
+            for position in positions:
+                if position in formulas:
+                    fail(name, formula_refused % {"formula": _shortened(cells[position])}, position)
         for name in ("full_name", "local_name", "title"):
             if name in columns:
                 value = " ".join(cell(columns[name][0]).split())

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bphub.directory.services.imports import import_analyse, load_directory_state
+from bphub.directory.services.imports import import_analyse, import_preview, load_directory_state
 from bphub.directory.services.matching import PersonIndex, name_keys
 from bphub.directory.testing import make_focal_point
 from bphub.members.models import Member
@@ -144,3 +144,26 @@ def test_many_rows_for_one_person_each_get_one_bounded_reason(indonesia):
 @pytest.fixture
 def indonesia(reference):
     return Member.objects.get(code="ID")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_triggers_paused_for_flush")
+def test_a_preview_reads_outside_any_transaction_and_writes_its_batch_in_a_short_one(reference):
+    from django.db import connection
+
+    indonesia = Member.objects.get(code="ID")
+    make_focal_point(indonesia, full_name="Siti Rahma", emails=["siti@example.org"])
+    statements = []
+
+    def observe(execute, sql, params, many, context):
+        statements.append((sql.split()[0].upper(), connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    content = _csv([["Full name", "Email"], ["Siti Rahma", "siti@example.org"], ["Budi Santoso", ""]])
+    with connection.execute_wrapper(observe):
+        import_preview(member=indonesia, filename="list.csv", content=content, actor=None)
+
+    reads = [in_transaction for verb, in_transaction in statements if verb == "SELECT"]
+    writes = [in_transaction for verb, in_transaction in statements if verb in {"INSERT", "UPDATE"}]
+    assert len(reads) >= 5 and not any(reads[:-1])  # the analysis: every read in autocommit
+    assert writes and all(writes)  # the batch and its audit event: together, in one transaction

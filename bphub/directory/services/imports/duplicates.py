@@ -5,7 +5,8 @@ sheet of 20,000 variants of a few hundred names took minutes). Here rows are gro
 each distinct name key and each distinct address. Fuzzy matching runs once per distinct key
 against the other distinct keys (blocked by word initial and length, `PersonIndex`), and the rows
 alike a row are the union of a few groups, shared by every row with the same keys and addresses.
-The relation is the one `PersonIndex.match` answers for two rows, in both directions.
+The relation is the one `PersonIndex.match` answers for two rows, in both directions. The work
+grows with the distinct keys and the pairs of distinct keys that are alike, not with the rows.
 """
 
 import bisect

@@ -299,10 +299,10 @@ def agency_merge(request, agency_id: int):
 urlpatterns = [
     path("agencies/", agency_list, name="agency_list"),
     path("agencies/new/", agency_create, name="agency_create"),
-    path("agencies/<int:agency_id>/", agency_detail, name="agency_detail"),
-    path("agencies/<int:agency_id>/edit/", agency_edit, name="agency_edit"),
-    path("agencies/<int:agency_id>/history/", agency_history, name="agency_history"),
-    path("agencies/<int:agency_id>/history/<int:number>/", agency_revision, name="agency_revision"),
-    path("agencies/<int:agency_id>/history/<int:number>/restore/", agency_restore, name="agency_restore"),
-    path("agencies/<int:agency_id>/merge/", agency_merge, name="agency_merge"),
+    path("agencies/<id:agency_id>/", agency_detail, name="agency_detail"),
+    path("agencies/<id:agency_id>/edit/", agency_edit, name="agency_edit"),
+    path("agencies/<id:agency_id>/history/", agency_history, name="agency_history"),
+    path("agencies/<id:agency_id>/history/<id:number>/", agency_revision, name="agency_revision"),
+    path("agencies/<id:agency_id>/history/<id:number>/restore/", agency_restore, name="agency_restore"),
+    path("agencies/<id:agency_id>/merge/", agency_merge, name="agency_merge"),
 ]

@@ -352,10 +352,10 @@ def person_merge(request, person_id: int):
 urlpatterns = [
     path("", person_list, name="person_list"),
     path("people/new/", person_create, name="person_create"),
-    path("people/<int:person_id>/", person_detail, name="person_detail"),
-    path("people/<int:person_id>/edit/", person_edit, name="person_edit"),
-    path("people/<int:person_id>/history/", person_history, name="person_history"),
-    path("people/<int:person_id>/history/<int:number>/", person_revision, name="person_revision"),
-    path("people/<int:person_id>/history/<int:number>/restore/", person_restore, name="person_restore"),
-    path("people/<int:person_id>/merge/", person_merge, name="person_merge"),
+    path("people/<id:person_id>/", person_detail, name="person_detail"),
+    path("people/<id:person_id>/edit/", person_edit, name="person_edit"),
+    path("people/<id:person_id>/history/", person_history, name="person_history"),
+    path("people/<id:person_id>/history/<id:number>/", person_revision, name="person_revision"),
+    path("people/<id:person_id>/history/<id:number>/restore/", person_restore, name="person_restore"),
+    path("people/<id:person_id>/merge/", person_merge, name="person_merge"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from bphub.accounts.models import time_zone_choices
 from bphub.core import policy
+from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.core.i18n import FALLBACK_LANGUAGE, MultilingualFormField, MultilingualWidget
 from bphub.core.models import Classification
 from bphub.directory.models import DEFAULT_REVIEW_CADENCE_DAYS, Agency, AgencyKind, RoleKind
@@ -70,7 +71,7 @@ def _cadence_choices(current: int | None):
 class MemberChoiceForm(forms.Form):
     """First step of "new record" for the RSO: whose directory the record goes into."""
 
-    member = forms.ModelChoiceField(
+    member = RecordChoiceField(
         label=gettext_lazy("Member"), queryset=Member.objects.order_by("code"), to_field_name="code"
     )
 
@@ -82,7 +83,7 @@ class FocalPointForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Name (Latin script)"), max_length=200)
     local_name = forms.CharField(label=gettext_lazy("Name in own script"), max_length=200, required=False)
     title = forms.CharField(label=gettext_lazy("Title / position"), max_length=200, required=False)
-    agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none(), required=False)
+    agency = RecordChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none(), required=False)
     emails = forms.CharField(
         label=gettext_lazy("Email addresses"),
         required=False,
@@ -106,7 +107,7 @@ class FocalPointForm(forms.Form):
             "Contact details are never shown to the public, researchers or alumni, whatever you choose."
         ),
     )
-    released_to = forms.ModelMultipleChoiceField(
+    released_to = RecordMultipleChoiceField(
         label=gettext_lazy("Also released to (restricted records)"),
         queryset=Member.objects.none(),
         required=False,
@@ -279,14 +280,14 @@ class AgencyNameField(MultilingualFormField):
 class AgencyForm(forms.Form):
     acronym = forms.CharField(label=gettext_lazy("Acronym"), max_length=32, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AgencyKind.choices)
-    themes = forms.ModelMultipleChoiceField(
+    themes = RecordMultipleChoiceField(
         label=gettext_lazy("Mandate themes"),
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
-    parent = forms.ModelChoiceField(label=gettext_lazy("Parent agency"), queryset=Agency.objects.none(), required=False)
+    parent = RecordChoiceField(label=gettext_lazy("Parent agency"), queryset=Agency.objects.none(), required=False)
     email_domains = forms.CharField(
         label=gettext_lazy("Trusted email domains"),
         max_length=500,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
+from bphub.core.ids import parse_id
 from bphub.directory.forms import AgencyForm, MergeForm
 from bphub.directory.models import Agency, AgencyKind, Revision
 from bphub.directory.permissions import (
@@ -265,7 +266,7 @@ def agency_merge(request, agency_id: int):
                 "area_key": "directory",
             },
         )
-    other = get_agency_for_change(request.user, other_id)
+    other = get_agency_for_change(request.user, parse_id(other_id))  # None (not an id): 404
     if other.pk == agency.pk:
         raise Http404
     form = MergeForm(request.POST or None, initial={"keep": "this"})

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
+from bphub.core.ids import parse_id
 from bphub.directory.forms import FocalPointForm, MergeForm
 from bphub.directory.models import AgencyKind, FocalPoint, Freshness, Revision, RoleKind, freshness_filter
 from bphub.directory.permissions import (
@@ -318,7 +319,7 @@ def person_merge(request, person_id: int):
                 "area_key": "directory",
             },
         )
-    other = get_focal_point_for_change(request.user, other_id)
+    other = get_focal_point_for_change(request.user, parse_id(other_id))  # None (not an id): 404
     if other.pk == person.pk:
         raise Http404
     form = MergeForm(request.POST or None, initial={"keep": "this"})

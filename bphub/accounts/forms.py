@@ -70,8 +70,6 @@ class RoleForm(forms.Form):
         own_member = user.member if user.role == Role.MEMBER_COORDINATOR else None
         agencies = agencies_to_choose(user, own_member)
         self.fields["agency"].queryset = agencies
-        if own_member is not None:
-            self.fields["member"].queryset = Member.objects.filter(pk=own_member.pk)
         self.kept_agency = None
         if person is not None and person.agency_id and not agencies.filter(pk=person.agency_id).exists():
             self.kept_agency = person.agency

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bphub.accounts.models import time_zone_choices
-from bphub.core import policy
 from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.core.i18n import FALLBACK_LANGUAGE, MultilingualFormField, MultilingualWidget
 from bphub.core.models import Classification
 from bphub.directory.models import DEFAULT_REVIEW_CADENCE_DAYS, Agency, AgencyKind, RoleKind
-from bphub.directory.permissions import hidden_agency_ids
+from bphub.directory.permissions import agencies_to_choose, hidden_agency_ids
 from bphub.directory.validation import clean_email, clean_phone, format_phone
 from bphub.members.models import Body, Member, Theme
 
@@ -130,8 +129,8 @@ class FocalPointForm(forms.Form):
             if self.kept_agency is not None:
                 kwargs["initial"]["agency"] = None
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.filter(member=member, is_active=True).order_by("acronym")
-        _agency_choice(self.fields["agency"], policy.visible_to(agencies, user), kept=self.kept_agency)
+        agencies = agencies_to_choose(user, member, active_only=True)
+        _agency_choice(self.fields["agency"], agencies, kept=self.kept_agency)
         self.fields["roles"].choices = self.role_choices()
         self.fields["preferred_language"].choices = [("", "—"), *settings.CONTENT_LANGUAGES]
         self.fields["time_zone"].choices = [("", "—"), *time_zone_choices()]
@@ -332,10 +331,8 @@ class AgencyForm(forms.Form):
         name = AgencyNameField(languages, label=gettext_lazy("Name"), required=True)
         name.help_text = gettext_lazy("In English and in the agency's own language.")
         self.fields = {"name": name, **self.fields}
-        parents = Agency.objects.filter(member=member).order_by("acronym")
-        if agency is not None:
-            parents = parents.exclude(pk=agency.pk)
-        _agency_choice(self.fields["parent"], policy.visible_to(parents, user), kept=self.kept_parent)
+        parents = agencies_to_choose(user, member, exclude=agency)
+        _agency_choice(self.fields["parent"], parents, kept=self.kept_parent)
         current = agency.classification if agency else Classification.PUBLIC
         levels = [Classification.PUBLIC, Classification.MEMBERS, Classification.RESTRICTED, Classification.SECRETARIAT]
         if current not in levels:

@@ -21,9 +21,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from bphub.core import authz
 from bphub.core.ids import IdConverter
 from bphub.core.models import Classification
-from bphub.core.tests.test_authorization_matrix import cast, role_context  # noqa: F401  (fixtures)
+from bphub.core.tests import test_authorization_matrix as matrix
 
 REGISTRY = authz.load_all()
+cast = matrix.cast  # the matrix's cast (members A, B, C; a body; a theme) and route context, as fixtures
+role_context = matrix.role_context
 HUGE = "1" + "0" * 20  # 21 digits: beyond a signed 64-bit integer
 SUBJECTS = [("anonymous", None), ("rso_admin", None), ("member_official", "A")]
 
@@ -62,7 +64,7 @@ def _web_routes():
     return sorted(name for name, route in REGISTRY.items() if not getattr(route, "api", False))
 
 
-def _sign_in(client, make_user, cast, role, position):  # noqa: F811
+def _sign_in(client, make_user, cast, role, position):
     if role == "anonymous":
         return None
     from bphub.accounts.testing import force_login_with_mfa
@@ -72,7 +74,7 @@ def _sign_in(client, make_user, cast, role, position):  # noqa: F811
     return user
 
 
-def _path_of(route, cast, role_context):  # noqa: F811
+def _path_of(route, cast, role_context):
     if isinstance(route, authz.ClassifiedRoute):
         members = cast["members"]
         record = route.make_record(
@@ -109,7 +111,7 @@ def test_every_id_path_parameter_uses_the_id_converter():
 
 
 @pytest.mark.parametrize(("role", "position"), SUBJECTS)
-def test_a_huge_number_in_any_path_parameter_is_not_a_server_error(role, position, client, make_user, cast):  # noqa: F811
+def test_a_huge_number_in_any_path_parameter_is_not_a_server_error(role, position, client, make_user, cast):
     _sign_in(client, make_user, cast, role, position)
     tried = 0
     for route, converters in _web_patterns():
@@ -133,8 +135,8 @@ def test_huge_ids_in_query_strings_and_forms_are_not_server_errors(
     position,
     client,
     make_user,
-    cast,  # noqa: F811
-    role_context,  # noqa: F811
+    cast,
+    role_context,
 ):
     route = REGISTRY[route_name]
     path = _path_of(route, cast, role_context)

@@ -64,7 +64,7 @@ def invitation_create(request):
         raise Http404
     roles = services.roles_assignable_by(request.user)
     locked = request.user.member if request.user.role == Role.MEMBER_COORDINATOR else None
-    form = InvitationForm(request.POST or None, roles=roles, member_locked=locked)
+    form = InvitationForm(request.POST or None, roles=roles, user=request.user, member_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(actor=request.user, request=request, **form.cleaned_data)
@@ -127,7 +127,7 @@ def person_detail(request, user_id: int):
     form = RoleForm(
         initial={"role": person.role, "member": person.member, "agency": person.agency,
                  "chaired_bodies": person.chaired_bodies.all()},
-        roles=services.roles_assignable_by(request.user),
+        roles=services.roles_assignable_by(request.user), user=request.user, person=person,
     )
     can_end_sessions = policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk
     sessions = []
@@ -145,7 +145,7 @@ def person_detail(request, user_id: int):
 @login_required
 def person_role(request, user_id: int):
     person = _manageable_person_or_404(request.user, user_id)
-    form = RoleForm(request.POST, roles=services.roles_assignable_by(request.user))
+    form = RoleForm(request.POST, roles=services.roles_assignable_by(request.user), user=request.user, person=person)
     if not form.is_valid():
         messages.error(request, _("Check the role form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("accounts:person_detail", user_id=person.pk)

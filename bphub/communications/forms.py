@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bphub.communications.models import Announcement, Preference, Topic
 from bphub.communications.permissions import audiences_for, chaired_body_ids, is_rso
 from bphub.core import policy
+from bphub.core.forms import RecordChoiceField
 from bphub.core.i18n import MultilingualFormField, localize
 
 Audience = Announcement.Audience
@@ -18,16 +19,16 @@ class AnnouncementForm(forms.Form):
         label=_("Text"), textarea=True, help_text=_("Plain text; blank lines start paragraphs.")
     )
     audience = forms.ChoiceField(label=_("Who is it for?"), widget=forms.RadioSelect)
-    audience_body = forms.ModelChoiceField(
+    audience_body = RecordChoiceField(
         label=_("Body or working group"), queryset=None, required=False, help_text=_("For “A body or working group”.")
     )
-    audience_sub_region = forms.ModelChoiceField(
+    audience_sub_region = RecordChoiceField(
         label=_("Sub-region"), queryset=None, required=False, help_text=_("For “A sub-region”.")
     )
-    audience_list = forms.ModelChoiceField(
+    audience_list = RecordChoiceField(
         label=_("Engagement list"), queryset=None, required=False, help_text=_("For “A saved engagement list”.")
     )
-    meeting = forms.ModelChoiceField(label=_("About a meeting (optional)"), queryset=None, required=False)
+    meeting = RecordChoiceField(label=_("About a meeting (optional)"), queryset=None, required=False)
     send_email = forms.BooleanField(
         label=_("Also send by email to readers who asked for it"), required=False, initial=True
     )

@@ -9,9 +9,9 @@ app_name = "communications"
 urlpatterns = [
     path("", views.announcement_list, name="announcement_list"),
     path("new/", views.announcement_create, name="announcement_create"),
-    path("<int:pk>/", views.announcement_detail, name="announcement_detail"),
+    path("<id:pk>/", views.announcement_detail, name="announcement_detail"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("notifications/<id:pk>/read/", views.notification_read, name="notification_read"),
     path("preferences/", views.preferences, name="preferences"),
 ]

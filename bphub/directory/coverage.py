@@ -26,6 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
+from bphub.core.ids import parse_id
 from bphub.core.policy import seated_body_ids
 from bphub.directory.models import (
     Agency,
@@ -67,7 +68,8 @@ def _members(*, member: str = "", sub_region: str = "") -> QuerySet:
     if member:
         members = members.filter(code=member.upper())
     if sub_region:
-        members = members.filter(sub_region_id=sub_region) if str(sub_region).isdigit() else members.none()
+        sub_region_id = parse_id(sub_region)
+        members = members.filter(sub_region_id=sub_region_id) if sub_region_id else members.none()
     return members
 
 
@@ -77,9 +79,10 @@ def _agencies(user, flt: DirectoryFilter) -> QuerySet:
     if flt.member:
         agencies = agencies.filter(member__code=flt.member.upper())
     if flt.sub_region:
-        if not flt.sub_region.isdigit():
+        sub_region_id = parse_id(flt.sub_region)
+        if not sub_region_id:
             return agencies.none()
-        agencies = agencies.filter(member__sub_region_id=flt.sub_region)
+        agencies = agencies.filter(member__sub_region_id=sub_region_id)
     return agencies
 
 

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bphub.accounts.models import time_zone_choices
-from bphub.core import policy
+from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.core.i18n import FALLBACK_LANGUAGE, MultilingualFormField, MultilingualWidget
 from bphub.core.models import Classification
 from bphub.directory.models import DEFAULT_REVIEW_CADENCE_DAYS, Agency, AgencyKind, RoleKind
-from bphub.directory.permissions import hidden_agency_ids
+from bphub.directory.permissions import agencies_to_choose, hidden_agency_ids
 from bphub.directory.validation import clean_email, clean_phone, format_phone
 from bphub.members.models import Body, Member, Theme
 
@@ -70,7 +70,7 @@ def _cadence_choices(current: int | None):
 class MemberChoiceForm(forms.Form):
     """First step of "new record" for the RSO: whose directory the record goes into."""
 
-    member = forms.ModelChoiceField(
+    member = RecordChoiceField(
         label=gettext_lazy("Member"), queryset=Member.objects.order_by("code"), to_field_name="code"
     )
 
@@ -82,7 +82,7 @@ class FocalPointForm(forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Name (Latin script)"), max_length=200)
     local_name = forms.CharField(label=gettext_lazy("Name in own script"), max_length=200, required=False)
     title = forms.CharField(label=gettext_lazy("Title / position"), max_length=200, required=False)
-    agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none(), required=False)
+    agency = RecordChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none(), required=False)
     emails = forms.CharField(
         label=gettext_lazy("Email addresses"),
         required=False,
@@ -106,7 +106,7 @@ class FocalPointForm(forms.Form):
             "Contact details are never shown to the public, researchers or alumni, whatever you choose."
         ),
     )
-    released_to = forms.ModelMultipleChoiceField(
+    released_to = RecordMultipleChoiceField(
         label=gettext_lazy("Also released to (restricted records)"),
         queryset=Member.objects.none(),
         required=False,
@@ -129,8 +129,8 @@ class FocalPointForm(forms.Form):
             if self.kept_agency is not None:
                 kwargs["initial"]["agency"] = None
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.filter(member=member, is_active=True).order_by("acronym")
-        _agency_choice(self.fields["agency"], policy.visible_to(agencies, user), kept=self.kept_agency)
+        agencies = agencies_to_choose(user, member, active_only=True)
+        _agency_choice(self.fields["agency"], agencies, kept=self.kept_agency)
         self.fields["roles"].choices = self.role_choices()
         self.fields["preferred_language"].choices = [("", "—"), *settings.CONTENT_LANGUAGES]
         self.fields["time_zone"].choices = [("", "—"), *time_zone_choices()]
@@ -279,14 +279,14 @@ class AgencyNameField(MultilingualFormField):
 class AgencyForm(forms.Form):
     acronym = forms.CharField(label=gettext_lazy("Acronym"), max_length=32, required=False)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AgencyKind.choices)
-    themes = forms.ModelMultipleChoiceField(
+    themes = RecordMultipleChoiceField(
         label=gettext_lazy("Mandate themes"),
         queryset=Theme.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
-    parent = forms.ModelChoiceField(label=gettext_lazy("Parent agency"), queryset=Agency.objects.none(), required=False)
+    parent = RecordChoiceField(label=gettext_lazy("Parent agency"), queryset=Agency.objects.none(), required=False)
     email_domains = forms.CharField(
         label=gettext_lazy("Trusted email domains"),
         max_length=500,
@@ -331,10 +331,8 @@ class AgencyForm(forms.Form):
         name = AgencyNameField(languages, label=gettext_lazy("Name"), required=True)
         name.help_text = gettext_lazy("In English and in the agency's own language.")
         self.fields = {"name": name, **self.fields}
-        parents = Agency.objects.filter(member=member).order_by("acronym")
-        if agency is not None:
-            parents = parents.exclude(pk=agency.pk)
-        _agency_choice(self.fields["parent"], policy.visible_to(parents, user), kept=self.kept_parent)
+        parents = agencies_to_choose(user, member, exclude=agency)
+        _agency_choice(self.fields["parent"], parents, kept=self.kept_parent)
         current = agency.classification if agency else Classification.PUBLIC
         levels = [Classification.PUBLIC, Classification.MEMBERS, Classification.RESTRICTED, Classification.SECRETARIAT]
         if current not in levels:

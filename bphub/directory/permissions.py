@@ -50,6 +50,17 @@ def agencies_visible_to(user):
     return policy.visible_to(Agency.objects.all(), user)
 
 
+def agencies_to_choose(user, member, *, active_only: bool = False, exclude=None):
+    """The agencies of `member` that a form may offer `user` (a person's agency, a parent): those
+    the policy lets `user` see. A submitted id outside it is refused as an unknown choice."""
+    agencies = Agency.objects.filter(member=member)
+    if active_only:
+        agencies = agencies.filter(is_active=True)
+    if exclude is not None:
+        agencies = agencies.exclude(pk=exclude.pk)
+    return policy.visible_to(agencies, user).order_by("acronym", "id")
+
+
 HIDDEN_AGENCIES_ATTR = "_directory_hidden_agency_ids"
 
 

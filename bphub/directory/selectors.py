@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from bphub.core.ids import parse_id
 from bphub.directory.models import (
     Agency,
     Email,
@@ -77,9 +78,11 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
     if flt.member:
         qs = qs.filter(member__code=flt.member.upper())
     if flt.sub_region:
-        qs = qs.filter(member__sub_region_id=flt.sub_region) if flt.sub_region.isdigit() else qs.none()
+        sub_region_id = parse_id(flt.sub_region)
+        qs = qs.filter(member__sub_region_id=sub_region_id) if sub_region_id else qs.none()
     if flt.agency:
-        qs = qs.filter(agency_id=flt.agency) if flt.agency.isdigit() and int(flt.agency) not in hidden else qs.none()
+        agency_id = parse_id(flt.agency)
+        qs = qs.filter(agency_id=agency_id) if agency_id and agency_id not in hidden else qs.none()
     if flt.agency_kind:
         qs = qs.filter(agency__kind=flt.agency_kind)
         if hidden:

@@ -6,5 +6,5 @@ app_name = "knowledge"
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
     path("new/", views.resource_create_view, name="resource_create"),
-    path("<int:resource_id>/", views.resource_detail, name="resource_detail"),
+    path("<id:resource_id>/", views.resource_detail, name="resource_detail"),
 ]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bphub.core.forms import record_formfield
 from bphub.members.models import Body, BodyMembership, Member, Theme
 
 
@@ -25,6 +26,7 @@ class ThemeForm(forms.ModelForm):
 class SeatForm(forms.ModelForm):
     class Meta:
         model = BodyMembership
+        formfield_callback = record_formfield  # a member chosen by id: out-of-range ids are unknown choices
         fields = ["member", "role", "valid_from", "valid_to", "source", "is_confirmed"]
         widgets = {
             "valid_from": forms.DateInput(attrs={"type": "date"}),

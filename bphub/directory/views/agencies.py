@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
+from bphub.core.ids import parse_id
 from bphub.directory.forms import AgencyForm, MergeForm
 from bphub.directory.models import Agency, AgencyKind, Revision
 from bphub.directory.permissions import (
@@ -265,7 +266,7 @@ def agency_merge(request, agency_id: int):
                 "area_key": "directory",
             },
         )
-    other = get_agency_for_change(request.user, other_id)
+    other = get_agency_for_change(request.user, parse_id(other_id))  # None (not an id): 404
     if other.pk == agency.pk:
         raise Http404
     form = MergeForm(request.POST or None, initial={"keep": "this"})
@@ -299,10 +300,10 @@ def agency_merge(request, agency_id: int):
 urlpatterns = [
     path("agencies/", agency_list, name="agency_list"),
     path("agencies/new/", agency_create, name="agency_create"),
-    path("agencies/<int:agency_id>/", agency_detail, name="agency_detail"),
-    path("agencies/<int:agency_id>/edit/", agency_edit, name="agency_edit"),
-    path("agencies/<int:agency_id>/history/", agency_history, name="agency_history"),
-    path("agencies/<int:agency_id>/history/<int:number>/", agency_revision, name="agency_revision"),
-    path("agencies/<int:agency_id>/history/<int:number>/restore/", agency_restore, name="agency_restore"),
-    path("agencies/<int:agency_id>/merge/", agency_merge, name="agency_merge"),
+    path("agencies/<id:agency_id>/", agency_detail, name="agency_detail"),
+    path("agencies/<id:agency_id>/edit/", agency_edit, name="agency_edit"),
+    path("agencies/<id:agency_id>/history/", agency_history, name="agency_history"),
+    path("agencies/<id:agency_id>/history/<id:number>/", agency_revision, name="agency_revision"),
+    path("agencies/<id:agency_id>/history/<id:number>/restore/", agency_restore, name="agency_restore"),
+    path("agencies/<id:agency_id>/merge/", agency_merge, name="agency_merge"),
 ]

@@ -88,5 +88,5 @@ def list_export(request, pk):
 
 urlpatterns = [
     path("export/", directory_export, name="export"),
-    path("lists/<int:pk>/export/", list_export, name="list_export"),
+    path("lists/<id:pk>/export/", list_export, name="list_export"),
 ]

@@ -192,7 +192,7 @@ def import_template_download(request, fmt):
 urlpatterns = [
     path("import/", import_start, name="import_start"),
     path("import/template.<str:fmt>", import_template_download, name="import_template"),
-    path("import/<int:pk>/", import_preview_page, name="import_preview"),
-    path("import/<int:pk>/apply/", import_apply_view, name="import_apply"),
-    path("import/<int:pk>/discard/", import_discard_view, name="import_discard"),
+    path("import/<id:pk>/", import_preview_page, name="import_preview"),
+    path("import/<id:pk>/apply/", import_apply_view, name="import_apply"),
+    path("import/<id:pk>/discard/", import_discard_view, name="import_discard"),
 ]

@@ -196,7 +196,7 @@ def list_delete(request, pk):
 urlpatterns = [
     path("lists/", list_index, name="list_index"),
     path("lists/new/", list_create, name="list_create"),
-    path("lists/<int:pk>/", list_detail, name="list_detail"),
-    path("lists/<int:pk>/edit/", list_edit, name="list_edit"),
-    path("lists/<int:pk>/delete/", list_delete, name="list_delete"),
+    path("lists/<id:pk>/", list_detail, name="list_detail"),
+    path("lists/<id:pk>/edit/", list_edit, name="list_edit"),
+    path("lists/<id:pk>/delete/", list_delete, name="list_delete"),
 ]

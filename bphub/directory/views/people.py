@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
+from bphub.core.ids import parse_id
 from bphub.directory.forms import FocalPointForm, MergeForm
 from bphub.directory.models import AgencyKind, FocalPoint, Freshness, Revision, RoleKind, freshness_filter
 from bphub.directory.permissions import (
@@ -318,7 +319,7 @@ def person_merge(request, person_id: int):
                 "area_key": "directory",
             },
         )
-    other = get_focal_point_for_change(request.user, other_id)
+    other = get_focal_point_for_change(request.user, parse_id(other_id))  # None (not an id): 404
     if other.pk == person.pk:
         raise Http404
     form = MergeForm(request.POST or None, initial={"keep": "this"})
@@ -352,10 +353,10 @@ def person_merge(request, person_id: int):
 urlpatterns = [
     path("", person_list, name="person_list"),
     path("people/new/", person_create, name="person_create"),
-    path("people/<int:person_id>/", person_detail, name="person_detail"),
-    path("people/<int:person_id>/edit/", person_edit, name="person_edit"),
-    path("people/<int:person_id>/history/", person_history, name="person_history"),
-    path("people/<int:person_id>/history/<int:number>/", person_revision, name="person_revision"),
-    path("people/<int:person_id>/history/<int:number>/restore/", person_restore, name="person_restore"),
-    path("people/<int:person_id>/merge/", person_merge, name="person_merge"),
+    path("people/<id:person_id>/", person_detail, name="person_detail"),
+    path("people/<id:person_id>/edit/", person_edit, name="person_edit"),
+    path("people/<id:person_id>/history/", person_history, name="person_history"),
+    path("people/<id:person_id>/history/<id:number>/", person_revision, name="person_revision"),
+    path("people/<id:person_id>/history/<id:number>/restore/", person_restore, name="person_restore"),
+    path("people/<id:person_id>/merge/", person_merge, name="person_merge"),
 ]

@@ -88,9 +88,9 @@ def person_verify(request, person_id: int):
 
 urlpatterns = [
     path("proposals/", proposal_list, name="proposal_list"),
-    path("proposals/<int:pk>/", proposal_detail, name="proposal_detail"),
-    path("proposals/<int:pk>/approve/", proposal_approve_view, name="proposal_approve"),
-    path("proposals/<int:pk>/reject/", proposal_reject_view, name="proposal_reject"),
+    path("proposals/<id:pk>/", proposal_detail, name="proposal_detail"),
+    path("proposals/<id:pk>/approve/", proposal_approve_view, name="proposal_approve"),
+    path("proposals/<id:pk>/reject/", proposal_reject_view, name="proposal_reject"),
     # A coordinator's nomination verifies a focal point for a year (a button on the person page).
-    path("people/<int:person_id>/verify/", person_verify, name="person_verify"),
+    path("people/<id:person_id>/verify/", person_verify, name="person_verify"),
 ]

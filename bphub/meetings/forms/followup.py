@@ -4,6 +4,7 @@ and a body's work plan. They parse input; services/outcomes.py, actions.py and w
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from bphub.core.forms import RecordChoiceField, RecordIdField, RecordMultipleChoiceField
 from bphub.core.i18n import MultilingualFormField
 from bphub.core.models import Classification
 from bphub.meetings.models import CLASSIFICATION_RANK, ActionItem, Meeting, Outcome, WorkPlanItem
@@ -28,7 +29,7 @@ class ClassifiedPartForm(forms.Form):
         label=gettext_lazy("Who may read it"),
         help_text=gettext_lazy("Never more widely than the meeting."),
     )
-    released_to = forms.ModelMultipleChoiceField(
+    released_to = RecordMultipleChoiceField(
         label=gettext_lazy("Released to (restricted only)"),
         queryset=Member.objects.order_by("code"),
         required=False,
@@ -68,20 +69,20 @@ class OutcomeForm(ClassifiedPartForm):
 
 class ActionItemForm(ClassifiedPartForm):
     title = MultilingualFormField(label=gettext_lazy("Action"))
-    outcome = forms.ModelChoiceField(
+    outcome = RecordChoiceField(
         label=gettext_lazy("Follows from the outcome"), queryset=Outcome.objects.none(), required=False
     )
     owner_kind = forms.ChoiceField(
         label=gettext_lazy("Owner"), choices=ActionItem.Owner.choices, widget=forms.RadioSelect
     )
-    owner_member = forms.ModelChoiceField(
+    owner_member = RecordChoiceField(
         label=gettext_lazy("Owning member"),
         queryset=Member.objects.order_by("code"),
         to_field_name="code",
         required=False,
         help_text=gettext_lazy("When a member owns the action."),
     )
-    owner_body = forms.ModelChoiceField(
+    owner_body = RecordChoiceField(
         label=gettext_lazy("Owning body or working group"),
         queryset=Body.objects.order_by("code"),
         to_field_name="code",
@@ -131,7 +132,7 @@ class ActionFilterForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_FILTER_CHOICES, required=False)
     overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
     series = forms.ChoiceField(label=gettext_lazy("Series"), required=False)
-    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    meeting = RecordIdField(required=False)
     group = forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
 
     def __init__(self, *args, series, **kwargs):
@@ -165,7 +166,7 @@ class ActionFilterForm(forms.Form):
 
 
 class WorkPlanItemForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    id = RecordIdField(required=False)
     title = MultilingualFormField(label=gettext_lazy("Activity"))
     period = forms.CharField(
         label=gettext_lazy("Period"), max_length=40, help_text=gettext_lazy("e.g. 2025–2027 or 2026 Q3")

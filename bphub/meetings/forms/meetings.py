@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from bphub.accounts.models import time_zone_choices
+from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.core.i18n import MultilingualFormField
 from bphub.core.models import Classification
 from bphub.meetings import permissions
@@ -42,7 +44,7 @@ class HostDateTimeField(forms.DateTimeField):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if result is None:
-            result = forms.BaseTemporalField.to_python(self, value)
+            result = BaseTemporalField.to_python(self, value)  # the input formats, or ValidationError
         return result.replace(tzinfo=None) if timezone.is_aware(result) else result
 
     def prepare_value(self, value):
@@ -97,17 +99,15 @@ class _ZonedForm(forms.Form):
 class MeetingForm(_ZonedForm):
     title = MultilingualFormField(label=_("Title"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
-    series = forms.ModelChoiceField(
-        label=_("Series"), queryset=MeetingSeries.objects.order_by("code"), required=False
-    )
-    number = forms.IntegerField(label=_("Number in the series"), min_value=1, required=False)
-    group = forms.ModelChoiceField(
+    series = RecordChoiceField(label=_("Series"), queryset=MeetingSeries.objects.order_by("code"), required=False)
+    number = forms.IntegerField(label=_("Number in the series"), min_value=1, max_value=2**31 - 1, required=False)
+    group = RecordChoiceField(
         label=_("Body or working group"),
         queryset=Body.objects.order_by("code"),
         required=False,
         help_text=_("The body whose meeting it is: it shows in that body's workspace and calendar."),
     )
-    host = forms.ModelChoiceField(
+    host = RecordChoiceField(
         label=_("Host"),
         queryset=Member.objects.order_by("name__en", "code"),
         required=False,
@@ -130,13 +130,13 @@ class MeetingForm(_ZonedForm):
         choices=[("", _("Default: members (restricted for a consultation)"))] + list(Classification.choices),
         required=False,
     )
-    body = forms.ModelChoiceField(
+    body = RecordChoiceField(
         label=_("Body whose members read it"),
         queryset=Body.objects.order_by("code"),
         required=False,
         help_text=_("For a body-level meeting; its own body when left empty."),
     )
-    released_to = forms.ModelMultipleChoiceField(
+    released_to = RecordMultipleChoiceField(
         label=_("Released to"),
         queryset=Member.objects.order_by("name__en", "code"),
         required=False,
@@ -225,7 +225,7 @@ class ItemForm(_ZonedForm):
     starts_at = HostDateTimeField(label=_("Starts"), required=False)
     ends_at = HostDateTimeField(label=_("Ends"), required=False)
     presenters = forms.CharField(label=_("Presenters"), max_length=500, required=False)
-    documents = forms.ModelMultipleChoiceField(
+    documents = RecordMultipleChoiceField(
         label=_("Documents"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -252,7 +252,7 @@ class ItemForm(_ZonedForm):
 
 class ConsultationForm(_ZonedForm):
     title = MultilingualFormField(label=_("Title"))
-    roster = forms.ModelMultipleChoiceField(
+    roster = RecordMultipleChoiceField(
         label=_("Members consulted"),
         queryset=Member.objects.order_by("name__en", "code"),
         widget=forms.CheckboxSelectMultiple,

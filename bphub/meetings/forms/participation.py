@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.core.i18n import MultilingualFormField
 from bphub.core.models import Classification
 from bphub.meetings.models import Delegate, Document, Meeting
@@ -15,7 +16,7 @@ ATTENDANCE_CHOICES = [("", _("not recorded")), ("yes", _("attended")), ("no", _(
 
 
 class InviteMembersForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = RecordMultipleChoiceField(
         label=_("Members"),
         queryset=Member.objects.order_by("code"),
         widget=forms.SelectMultiple(attrs={"size": 12}),
@@ -24,7 +25,7 @@ class InviteMembersForm(forms.Form):
 
 
 class InviteBodyForm(forms.Form):
-    body = forms.ModelChoiceField(
+    body = RecordChoiceField(
         label=_("Body or working group"),
         queryset=Body.objects.order_by("code"),
         help_text=_("Its members seated today are invited, observers included."),
@@ -32,7 +33,7 @@ class InviteBodyForm(forms.Form):
 
 
 class InviteListForm(forms.Form):
-    engagement_list = forms.ModelChoiceField(
+    engagement_list = RecordChoiceField(
         label=_("Engagement list"),
         queryset=None,
         help_text=_("The members of the people on the list are invited, and the people are proposed as delegates."),
@@ -115,7 +116,7 @@ class DocumentForm(forms.Form):
     title = MultilingualFormField(label=_("Title"))
     language = forms.ChoiceField(label=_("Language of the document"), choices=settings.CONTENT_LANGUAGES)
     classification = forms.ChoiceField(label=_("Who may read it"))
-    released_to = forms.ModelMultipleChoiceField(
+    released_to = RecordMultipleChoiceField(
         label=_("Released to (restricted documents)"),
         queryset=Member.objects.order_by("code"),
         required=False,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from bphub.core import policy
+from bphub.core.ids import parse_id
 from bphub.directory.models import FocalPoint
 from bphub.directory.text import fold
 from bphub.meetings.models import Delegate, Delegation, Document, DocumentVersion, Meeting
@@ -127,11 +128,8 @@ def document_version_for_download(document: Document, number) -> DocumentVersion
     """The version `number` of `document` (the current one when `number` is empty)."""
     if number in (None, ""):
         return document.current_version
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        return None
-    return document.versions.filter(number=number).first()
+    number = parse_id(number)
+    return document.versions.filter(number=number).first() if number else None
 
 
 def document_search(user, q: str = "") -> QuerySet:

@@ -5,6 +5,6 @@ from django.urls import path
 from bphub.meetings.views import scheduling
 
 urlpatterns = [
-    path("<int:pk>/slots/", scheduling.slot_finder, name="slot_finder"),
-    path("<int:pk>/slots/apply/", scheduling.slot_apply, name="slot_apply"),
+    path("<id:pk>/slots/", scheduling.slot_finder, name="slot_finder"),
+    path("<id:pk>/slots/apply/", scheduling.slot_apply, name="slot_apply"),
 ]

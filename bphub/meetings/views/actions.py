@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
+from bphub.core.ids import parse_id
 from bphub.meetings.forms.followup import ActionFilterForm, ActionItemForm, ActionUpdateForm
 from bphub.meetings.models import Outcome
 from bphub.meetings.permissions import (
@@ -95,8 +96,8 @@ def action_create(request, pk):
     meeting = get_meeting_for_management(request.user, pk)
     outcomes = policy.visible_to(Outcome.objects.filter(meeting=meeting), request.user).order_by("position", "id")
     initial = {}
-    if request.GET.get("outcome", "").isdigit():
-        initial["outcome"] = request.GET["outcome"]
+    if parse_id(request.GET.get("outcome")):
+        initial["outcome"] = parse_id(request.GET.get("outcome"))
     form = ActionItemForm(request.POST or None, meeting=meeting, outcomes=outcomes, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

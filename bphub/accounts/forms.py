@@ -3,19 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bphub.accounts.models import Role, User, time_zone_choices
-from bphub.core import policy
 from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
-from bphub.directory.models import Agency
+from bphub.directory.person_record import agencies_to_choose
 from bphub.members.models import Body, Member
-
-
-def agencies_to_choose(user, member=None):
-    """The agencies `user` may give a person: those the policy lets them see (of `member` only,
-    when given). Any other id is refused as an unknown choice, so no hidden agency shows or leaks."""
-    agencies = Agency.objects.select_related("member").order_by("member__code", "acronym", "id")
-    if member is not None:
-        agencies = agencies.filter(member=member)
-    return policy.visible_to(agencies, user)
 
 
 class InvitationForm(forms.Form):
@@ -25,7 +15,7 @@ class InvitationForm(forms.Form):
     member = RecordChoiceField(
         label=_("Member"), queryset=Member.objects.all(), required=False, help_text=_("Leave empty for RSO staff.")
     )
-    agency = RecordChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
+    agency = RecordChoiceField(label=_("Agency"), queryset=agencies_to_choose(None).none(), required=False)
 
     def __init__(self, *args, roles, user, member_locked=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +46,7 @@ class AcceptInvitationForm(forms.Form):
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
     member = RecordChoiceField(label=_("Member"), queryset=Member.objects.all(), required=False)
-    agency = RecordChoiceField(label=_("Agency"), queryset=Agency.objects.none(), required=False)
+    agency = RecordChoiceField(label=_("Agency"), queryset=agencies_to_choose(None).none(), required=False)
     chaired_bodies = RecordMultipleChoiceField(
         label=_("Co-chaired bodies"), queryset=Body.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )

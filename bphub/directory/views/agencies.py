@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
-from bphub.core.ids import parse_id
-from bphub.directory.forms import AgencyForm, MergeForm
-from bphub.directory.models import Agency, AgencyKind, Revision
+from bphub.directory.forms import AgencyForm
+from bphub.directory.models import Agency, AgencyKind
 from bphub.directory.permissions import (
     agencies_visible_to,
     can_see_contacts,
@@ -28,15 +27,13 @@ from bphub.directory.services import merges, records
 from bphub.directory.views._common import (
     add_service_error,
     confirmed_via_for,
-    diff_rows,
     history_rows,
     is_htmx,
     may_manage,
     member_for_new_record,
     merged_survivor,
-    revision_author,
-    source_link,
 )
+from bphub.directory.views._history import MergeKind, merge_page, restore_revision, revision_page
 from bphub.members.models import Member
 from bphub.members.selectors import theme_list
 
@@ -185,32 +182,16 @@ def agency_history(request, agency_id: int):
 @login_required
 def agency_revision(request, agency_id: int, number: int):
     agency = get_agency_for_view(request.user, agency_id)
-    try:
-        revision = records.revision_get(agency, number)
-    except Revision.DoesNotExist:
-        raise Http404 from None
-    audit_sensitive_read(user=request.user, record=agency, request=request)
     manages = may_manage(request.user, agency)
-    against_current = request.GET.get("against") == "current"
-    before, after = records.revision_compare(agency, revision, against_current=against_current)
-    text, url = source_link(revision, record_url_name="directory:agency_detail")
-    return render(
+    return revision_page(
         request,
-        "directory/agencies/revision.html",
-        {
-            "record": agency,
-            "revision": revision,
-            "who": revision_author(revision, with_contacts=can_see_contacts(request.user)),
-            "source_text": text,
-            "source_url": url,
-            "against_current": against_current,
-            "is_latest": revision.number >= records.revision_count(agency),
-            "rows": diff_rows(
-                before, after, record_type="agency", user=request.user, hidden=set() if manages else TRUSTED_DOMAINS
-            ),
-            "manages": manages,
-            "area_key": "directory",
-        },
+        agency,
+        number,
+        kind="agency",
+        template="directory/agencies/revision.html",
+        with_contacts=can_see_contacts(request.user),
+        hidden=set() if manages else TRUSTED_DOMAINS,
+        manages=manages,
     )
 
 
@@ -218,17 +199,14 @@ def agency_revision(request, agency_id: int, number: int):
 @require_POST
 def agency_restore(request, agency_id: int, number: int):
     agency = get_agency_for_change(request.user, agency_id)
-    try:
-        revision = records.revision_get(agency, number)
-    except Revision.DoesNotExist:
-        raise Http404 from None
-    try:
-        records.agency_restore(agency=agency, revision=revision, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Version %(n)d restored (as a new version).") % {"n": revision.number})
-    return redirect("directory:agency_history", agency_id=agency.pk)
+    return restore_revision(
+        request,
+        agency,
+        number,
+        restore=lambda record, revision, actor: records.agency_restore(agency=record, revision=revision, actor=actor),
+        history_url="directory:agency_history",
+        agency_id=agency.pk,
+    )
 
 
 def merge_side(agency: Agency, user) -> dict:
@@ -245,56 +223,23 @@ def merge_side(agency: Agency, user) -> dict:
     }
 
 
+AGENCY_MERGE = MergeKind(
+    pick_template="directory/agencies/merge_pick.html",
+    merge_template="directory/agencies/merge.html",
+    get_for_change=get_agency_for_change,
+    suggestions=_duplicates,
+    search=lambda agency, user, query: list(
+        agency_search(user, q=query, member=agency.member.code).exclude(pk=agency.pk)[:20]
+    ),
+    merge=lambda survivor, duplicate, actor: merges.agency_merge(survivor=survivor, duplicate=duplicate, actor=actor),
+    side=merge_side,
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def agency_merge(request, agency_id: int):
-    agency = get_agency_for_change(request.user, agency_id)
-    other_id = request.POST.get("other") or request.GET.get("other")
-    if not other_id:
-        query = request.GET.get("q", "").strip()
-        found = []
-        if query:
-            found = list(agency_search(request.user, q=query, member=agency.member.code).exclude(pk=agency.pk)[:20])
-        return render(
-            request,
-            "directory/agencies/merge_pick.html",
-            {
-                "record": agency,
-                "suggestions": _duplicates(agency, request.user),
-                "query": query,
-                "found": found,
-                "area_key": "directory",
-            },
-        )
-    other = get_agency_for_change(request.user, parse_id(other_id))  # None (not an id): 404
-    if other.pk == agency.pk:
-        raise Http404
-    form = MergeForm(request.POST or None, initial={"keep": "this"})
-    if request.method == "POST" and form.is_valid():
-        keep_this = form.cleaned_data["keep"] == "this"
-        survivor, duplicate = (agency, other) if keep_this else (other, agency)
-        try:
-            merges.agency_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(duplicate)s was merged into %(survivor)s.") % {"duplicate": duplicate, "survivor": survivor},
-            )
-            return redirect(survivor)
-    return render(
-        request,
-        "directory/agencies/merge.html",
-        {
-            "record": agency,
-            "other": other,
-            "form": form,
-            "sides": [merge_side(agency, request.user), merge_side(other, request.user)],
-            "same_member": agency.member_id == other.member_id,
-            "area_key": "directory",
-        },
-    )
+    return merge_page(request, get_agency_for_change(request.user, agency_id), AGENCY_MERGE)
 
 
 urlpatterns = [

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bphub.core.audit import audit_sensitive_read
-from bphub.core.ids import parse_id
-from bphub.directory.forms import FocalPointForm, MergeForm
-from bphub.directory.models import AgencyKind, FocalPoint, Freshness, Revision, RoleKind, freshness_filter
+from bphub.directory.forms import FocalPointForm
+from bphub.directory.models import AgencyKind, FocalPoint, Freshness, RoleKind, freshness_filter
 from bphub.directory.permissions import (
     can_see_contacts,
     get_focal_point_for_change,
@@ -33,15 +32,13 @@ from bphub.directory.views._common import (
     CONTACT_FIELDS,
     add_service_error,
     confirmed_via_for,
-    diff_rows,
     history_rows,
     is_htmx,
     may_manage,
     member_for_new_record,
     merged_survivor,
-    revision_author,
-    source_link,
 )
+from bphub.directory.views._history import MergeKind, merge_page, restore_revision, revision_page
 from bphub.members.models import Body, Member, SubRegion
 from bphub.members.selectors import theme_list
 
@@ -230,36 +227,16 @@ def person_history(request, person_id: int):
 @login_required
 def person_revision(request, person_id: int, number: int):
     person = get_focal_point_for_view(request.user, person_id)
-    try:
-        revision = records.revision_get(person, number)
-    except Revision.DoesNotExist:
-        raise Http404 from None
-    audit_sensitive_read(user=request.user, record=person, request=request)
-    against_current = request.GET.get("against") == "current"
-    before, after = records.revision_compare(person, revision, against_current=against_current)
     with_contacts = can_see_contacts(request.user, person)
-    text, url = source_link(revision, record_url_name="directory:person_detail")
-    return render(
+    return revision_page(
         request,
-        "directory/people/revision.html",
-        {
-            "record": person,
-            "revision": revision,
-            "who": revision_author(revision, with_contacts=with_contacts),
-            "source_text": text,
-            "source_url": url,
-            "against_current": against_current,
-            "is_latest": revision.number >= records.revision_count(person),
-            "rows": diff_rows(
-                before,
-                after,
-                record_type="focal_point",
-                user=request.user,
-                hidden=set() if with_contacts else CONTACT_FIELDS,
-            ),
-            "manages": may_manage(request.user, person),
-            "area_key": "directory",
-        },
+        person,
+        number,
+        kind="person",
+        template="directory/people/revision.html",
+        with_contacts=with_contacts,
+        hidden=set() if with_contacts else CONTACT_FIELDS,
+        manages=may_manage(request.user, person),
     )
 
 
@@ -267,23 +244,22 @@ def person_revision(request, person_id: int, number: int):
 @require_POST
 def person_restore(request, person_id: int, number: int):
     person = get_focal_point_for_change(request.user, person_id)
-    try:
-        revision = records.revision_get(person, number)
-    except Revision.DoesNotExist:
-        raise Http404 from None
-    try:
-        records.focal_point_restore(focal_point=person, revision=revision, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Version %(n)d restored (as a new version).") % {"n": revision.number})
-    return redirect("directory:person_history", person_id=person.pk)
+    return restore_revision(
+        request,
+        person,
+        number,
+        restore=lambda record, revision, actor: records.focal_point_restore(
+            focal_point=record, revision=revision, actor=actor
+        ),
+        history_url="directory:person_history",
+        person_id=person.pk,
+    )
 
 
 # -- merge -----------------------------------------------------------------------------------------
 
 
-def merge_side(person: FocalPoint) -> dict:
+def merge_side(person: FocalPoint, user=None) -> dict:
     """What a reviewer compares before a merge."""
     return {
         "record": person,
@@ -294,60 +270,27 @@ def merge_side(person: FocalPoint) -> dict:
     }
 
 
+PERSON_MERGE = MergeKind(
+    pick_template="directory/people/merge_pick.html",
+    merge_template="directory/people/merge.html",
+    get_for_change=get_focal_point_for_change,
+    suggestions=lambda person, user: _find_similar(person, user),
+    search=lambda person, user, query: list(
+        focal_point_search(user, DirectoryFilter(q=query, member=person.member.code))
+        .exclude(pk=person.pk)
+        .select_related("agency")[:20]
+    ),
+    merge=lambda survivor, duplicate, actor: merges.focal_point_merge(
+        survivor=survivor, duplicate=duplicate, actor=actor
+    ),
+    side=merge_side,
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_merge(request, person_id: int):
-    person = get_focal_point_for_change(request.user, person_id)
-    other_id = request.POST.get("other") or request.GET.get("other")
-    if not other_id:
-        query = request.GET.get("q", "").strip()
-        found = []
-        if query:
-            found = list(
-                focal_point_search(request.user, DirectoryFilter(q=query, member=person.member.code))
-                .exclude(pk=person.pk)
-                .select_related("agency")[:20]
-            )
-        return render(
-            request,
-            "directory/people/merge_pick.html",
-            {
-                "record": person,
-                "suggestions": _find_similar(person, request.user),
-                "query": query,
-                "found": found,
-                "area_key": "directory",
-            },
-        )
-    other = get_focal_point_for_change(request.user, parse_id(other_id))  # None (not an id): 404
-    if other.pk == person.pk:
-        raise Http404
-    form = MergeForm(request.POST or None, initial={"keep": "this"})
-    if request.method == "POST" and form.is_valid():
-        keep_this = form.cleaned_data["keep"] == "this"
-        survivor, duplicate = (person, other) if keep_this else (other, person)
-        try:
-            merges.focal_point_merge(survivor=survivor, duplicate=duplicate, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(duplicate)s was merged into %(survivor)s.") % {"duplicate": duplicate, "survivor": survivor},
-            )
-            return redirect(survivor)
-    return render(
-        request,
-        "directory/people/merge.html",
-        {
-            "record": person,
-            "other": other,
-            "form": form,
-            "sides": [merge_side(person), merge_side(other)],
-            "same_member": person.member_id == other.member_id,
-            "area_key": "directory",
-        },
-    )
+    return merge_page(request, get_focal_point_for_change(request.user, person_id), PERSON_MERGE)
 
 
 urlpatterns = [

@@ -138,6 +138,8 @@ def backup_write(path: str | os.PathLike) -> BackupSummary:
             raise BackupError(f"{len(missing)} file(s) named by records are missing from the storage: {missing[:5]}")
         files = []
         partial = path.with_name(path.name + ".partial")
+        # Readable by its owner only: it holds password hashes and authenticator secrets.
+        os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600))
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, arcname="database.json")
             for name in names:
@@ -207,20 +209,20 @@ def restore_refusals(manifest: dict) -> list[str]:
     if missing:
         shown = ", ".join(f"{app}.{name}" for app, name in missing[:5])
         reasons.append(
-            f"the backup was made with migrations not applied here ({shown}…): run `manage.py migrate` "
+            f"The backup was made with migrations not applied here ({shown}…): run `manage.py migrate` "
             "with the same or a newer version of bphub first."
         )
     holding = {label: count for label, count in _counts().items() if count}
     if holding:
         shown = ", ".join(f"{label} ({count})" for label, count in sorted(holding.items())[:8])
         reasons.append(
-            f"the database is not empty: {shown}. A restore only inserts (the audit log can be "
+            f"The database is not empty: {shown}. A restore only inserts (the audit log can be "
             "neither changed nor deleted): restore into a new, migrated, empty database."
         )
     present = [item["name"] for item in manifest["files"] if default_storage.exists(item["name"])]
     if present:
         reasons.append(
-            f"the file storage already holds {len(present)} of the backup's files (e.g. {present[0]}): "
+            f"The file storage already holds {len(present)} of the backup's files (e.g. {present[0]}): "
             "restore into an empty MEDIA_ROOT or bucket."
         )
     return reasons

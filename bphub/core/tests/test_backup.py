@@ -98,6 +98,7 @@ def test_a_backup_restores_every_record_file_and_audit_event_into_an_empty_datab
     # when it is backed up
     backup = tmp_path / "bphub.tar.gz"
     call_command("backup", str(backup), verbosity=0)
+    assert backup.stat().st_mode & 0o777 == 0o600, "readable by its owner only"
 
     # and restored into an empty database and storage (audit log append-only, as in production)
     call_command("flush", interactive=False, verbosity=0)
@@ -129,7 +130,7 @@ def test_a_backup_restores_every_record_file_and_audit_event_into_an_empty_datab
             AuditEvent.objects.filter(verb="record.read").update(verb="changed")
 
         # and a second restore is refused, naming why: the database is not empty any more
-        with pytest.raises(CommandError, match="the database is not empty: .*core.auditevent"):
+        with pytest.raises(CommandError, match="The database is not empty: .*core.auditevent"):
             call_command("restore", str(backup), verbosity=0)
         assert AuditEvent.objects.filter(verb="system.restored").count() == 1
     finally:

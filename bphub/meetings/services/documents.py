@@ -18,6 +18,7 @@ import logging
 import re
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import filetype
@@ -131,7 +132,8 @@ def _zip_expansion_refusal(source, name: str, size: int) -> ValidationError | No
             _("it would expand to more than %(size)d MB, far more than any real document (a “ZIP bomb”?).")
             % {"size": ZIP_MAX_UNCOMPRESSED // MB},
         )
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        # Damaged, encrypted or of an unknown compression: no parser could read it either.
         return _refuse(name, _("it looks like a ZIP archive but cannot be opened."))
     if expanded > 10 * MB and expanded / max(size, 1) > ZIP_MAX_RATIO:
         return _refuse(
@@ -341,13 +343,14 @@ def text_extract(stream, content_type: str) -> tuple[str, str]:
         return "", ""
     if content_type in ZIP_CONTAINERS:
         # Also for versions stored before uploads were measured this way: no parser opens a bomb.
-        position = stream.tell()
-        stream.seek(0, 2)
-        refusal = _zip_expansion_refusal(stream, "", stream.tell())
-        stream.seek(position)
-        if refusal is not None:
-            logger.warning("Not extracting text from a ZIP container (%s): %s", content_type, refusal.messages[0])
+        # (A damaged container is left to the parser, which fails and says so below.)
+        try:
+            check_zip_expansion(stream, ZIP_MAX_UNCOMPRESSED, max_entries=ZIP_MAX_ENTRIES)
+        except ArchiveTooLarge:
+            logger.warning("Not extracting text from a ZIP container (%s) that expands too far.", content_type)
             return "", _("Its text was not read: the file expands to far more than any real document.")
+        except Exception:  # noqa: BLE001, S110 - damaged: the parser reports it
+            pass
     out = _Capped()
     try:
         extractor(stream, out)

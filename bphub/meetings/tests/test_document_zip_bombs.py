@@ -136,3 +136,21 @@ def test_a_real_word_document_is_still_accepted(make_user, login, client, meetin
 
     assert response.status_code == 302
     assert DocumentVersion.objects.get().content_type == DOCX
+
+
+def test_a_docx_with_a_damaged_compressed_part_is_refused_not_an_error(make_user, login, client, meeting):
+    # The directory is intact, the deflated bytes of word/document.xml are not.
+    login(make_user("rso_staff"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + "text " * 5000 + "</w:document>")
+    data = bytearray(buffer.getvalue())
+    start = data.find(b"word/document.xml") + len("word/document.xml")
+    data[start + 10 : start + 60] = b"\xff" * 50
+
+    response = upload(client, meeting, bytes(data), "minutes.docx")
+
+    assert response.status_code == 200
+    assert "“minutes.docx” was refused: it looks like a ZIP archive but cannot be opened." in response.content.decode()
+    assert not Document.objects.exists()

@@ -35,11 +35,23 @@ migrate: install
 demo: migrate
 	BPHUB_DEMO=1 $(PY) manage.py load_demo
 
-# Serve on SQLite with a task worker beside the web server; Ctrl+C stops both.
+# Serve on SQLite with a task worker beside the web server; Ctrl+C stops both. The worker runs
+# under a small supervising loop: if it dies (exit status not 0) it is started again after a
+# pause that doubles up to a minute (back to 2 s once it has run for a minute). Exit status 0
+# means it was asked to stop (Ctrl+C, SIGTERM), so the loop ends too.
+WORKER_LOOP = trap 'kill $$w 2>/dev/null; wait $$w; exit 0' INT TERM; pause=2; \
+	while :; do \
+	  started=$$SECONDS; $(PY) manage.py worker & w=$$!; wait $$w; status=$$?; \
+	  [ $$status -eq 0 ] && exit 0; \
+	  [ $$((SECONDS - started)) -ge 60 ] && pause=2; \
+	  echo "Task worker exited with status $$status; restarting it in $$pause s." >&2; \
+	  sleep $$pause & w=$$!; wait $$w; pause=$$((pause * 2 > 60 ? 60 : pause * 2)); \
+	done
 run: demo
 	@BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT) $(PY) manage.py demo_accounts
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (task worker running alongside; Ctrl+C stops both)"
-	@export BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT); $(PY) manage.py worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (task worker running alongside, restarted if it dies; Ctrl+C stops both)"
+	@export BPHUB_DEMO=1 SITE_URL=http://127.0.0.1:$(PORT); ( $(WORKER_LOOP) ) & supervisor=$$!; \
+	  trap "kill $$supervisor 2>/dev/null; wait $$supervisor 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # The current code of the demo accounts' shared authenticator secret.

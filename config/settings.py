@@ -157,7 +157,7 @@ if os.environ.get("REDIS_URL"):
 elif ENVIRONMENT == "test":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bphub_cache"}}
+    CACHES = {"default": {"BACKEND": "bphub.core.cache.DatabaseCache", "LOCATION": "bphub_cache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {

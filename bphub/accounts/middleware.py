@@ -5,6 +5,8 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bphub.core.audit import audit_record
+from bphub.core.db import optional_write
 
 SESSION_STARTED_KEY = "bphub_auth_started_at"
 SESSION_SEEN_KEY = "bphub_last_seen_at"
@@ -50,13 +53,37 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 return _session_end_response(request, reason)
             if last_seen is None or now - last_seen > SEEN_WRITE_INTERVAL:
-                # Saving the session also pushes its stored expiry (SESSION_COOKIE_AGE) forward, so
-                # an idle session dies on the server too.
-                session[SESSION_SEEN_KEY] = now
-                # The sessions list (IP, browser, last seen) is refreshed here, at most once a
-                # minute, rather than by allauth on every request (a write per page view).
-                UserSession.objects.create_from_request(request, user=user, session=session)
+                session_activity_note(request, user=user, now=now)
         return self.get_response(request)
+
+
+def session_activity_note(request, *, user, now: float) -> None:
+    """Note that `user` is active in this session: its "last seen", and allauth's sessions list.
+
+    Saving the session also pushes its stored expiry (SESSION_COOKIE_AGE) forward, so an idle
+    session dies on the server too. The sessions list (IP, browser, last seen) is refreshed here,
+    at most once a minute, rather than by allauth on every request (a write per page view).
+    Bookkeeping on a read: an optional write (`bphub.core.db.optional_write`). When the database
+    is busy it is skipped and the session left as it was, so SessionMiddleware does not try the
+    same write again; the next request a minute on tries again.
+    """
+    session = request.session
+    was_modified, previous = session.modified, session.get(SESSION_SEEN_KEY)
+
+    def write():
+        session[SESSION_SEEN_KEY] = now
+        try:
+            session.save()
+        except UpdateError as error:  # what the session store makes of any DatabaseError on update
+            raise DatabaseError("the session could not be saved") from error
+        UserSession.objects.create_from_request(request, user=user, session=session)
+
+    if not optional_write("session activity", write):
+        if previous is None:
+            session.pop(SESSION_SEEN_KEY, None)
+        else:
+            session[SESSION_SEEN_KEY] = previous
+    session.modified = was_modified  # saved already (or skipped): no second write at the end
 
 
 # What a signed-in person without an authenticator may still open: enrolment itself (and the

@@ -14,7 +14,6 @@ from bphub.core.audit import audit_record
 from bphub.core.tokens import token_digest
 
 TOKEN_SCHEME = "bph"
-LAST_USED_WRITE_INTERVAL = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -74,8 +73,5 @@ def token_authenticate(raw_token: str) -> ApiToken | None:
         return None
     if not secrets.compare_digest(token.prefix, parts[1]) or not token.is_usable:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_WRITE_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    token.note_used()  # at most once a minute, and never at the cost of the request
     return token

@@ -6,16 +6,22 @@ killed (OOM, kill -9, a lost host) the task stays RUNNING for ever. Our worker
 reaper hands a RUNNING task back to the queue once the worker that claimed it has been silent for
 TASK_WORKER_STALE_AFTER_SECONDS. Tasks must therefore be safe to run again (the outbox is: the
 email row, not the task, says whether a message was sent).
+
+A database that is briefly unavailable (a locked SQLite file, a PostgreSQL restart) does not stop
+the worker: `worker_run_resilient` logs the error, waits with exponential backoff and starts the
+loop again, handing back first any task it was in the middle of.
 """
 
 import logging
 import os
+import random
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -109,6 +115,84 @@ def worker_upkeep(*, worker_id: str, now: datetime | None = None) -> None:
     reap_stale_tasks(now=now)
     for path in MAINTENANCE_JOBS:
         import_string(path)(now=now)
+
+
+# Errors a database raises while it is unavailable: the worker waits and tries again. Others (a
+# bug in a task's bookkeeping, a missing table) are not retried here.
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_FIRST_DELAY = 1.0  # seconds; doubles on each failure in a row, up to RETRY_MAX_DELAY
+RETRY_MAX_DELAY = 60.0
+RETRY_RESET_AFTER = 300.0  # a loop that ran this long before failing starts the backoff afresh
+
+
+def tasks_hand_back_own(*, worker_id: str) -> list[str]:
+    """Hand back to the queue the RUNNING tasks last claimed by `worker_id`. Returns their ids.
+
+    For a worker recovering from a database error: it runs one task at a time and holds none
+    now, so a RUNNING task in its name was interrupted (its success or failure never recorded).
+    Without this the task would wait for ever: this worker's heartbeat keeps the reaper away.
+    """
+    candidates = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+        "id", "started_at", "worker_ids"
+    )
+    handed_back = []
+    for task_id, started_at, worker_ids in candidates:
+        if not worker_ids or worker_ids[-1] != worker_id:
+            continue
+        if DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING, started_at=started_at).update(
+            status=TaskResultStatus.READY, started_at=None
+        ):
+            handed_back.append(str(task_id))
+            logger.warning(
+                "Handed task %s back to the queue: worker %s lost it to a database error.", task_id, worker_id
+            )
+    return handed_back
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds to wait after `failures` database errors in a row: 1, 2, 4... up to a minute, with
+    a little jitter so that workers do not all come back at the same instant."""
+    delay = min(RETRY_MAX_DELAY, RETRY_FIRST_DELAY * 2 ** max(failures - 1, 0))
+    return delay * random.uniform(0.8, 1.0)  # noqa: S311 - jitter, not secrecy
+
+
+def worker_run_resilient(worker, *, worker_id: str, sleep=time.sleep) -> None:
+    """Run the django_tasks_db `worker` loop until it stops on its own (signal, --batch,
+    --max-tasks), riding out transient database errors.
+
+    Each error is logged with the wait before the next attempt (exponential backoff); before it
+    starts again the worker beats, reaps, and hands back a task it was interrupted in. Other
+    exceptions propagate (the worker exits and `make run`'s supervisor restarts it).
+    """
+    failures = 0
+    while True:
+        started = time.monotonic()
+        try:
+            if failures:
+                tasks_hand_back_own(worker_id=worker_id)
+            # The first beat comes before the first claim, so no reaper can mistake this worker
+            # for a dead one; the first reap picks up what dead workers left behind.
+            worker_upkeep(worker_id=worker_id)
+            worker.run()
+            return
+        except TRANSIENT_DATABASE_ERRORS as error:
+            if not worker.running:
+                return  # asked to stop while the database was away: nothing to retry
+            failures = 1 if time.monotonic() - started > RETRY_RESET_AFTER else failures + 1
+            delay = retry_delay(failures)
+            logger.warning(
+                "Worker %s: database error (%s: %s); retrying in %.1f s (failure %d in a row).",
+                worker_id,
+                type(error).__name__,
+                str(error).strip() or "-",
+                delay,
+                failures,
+            )
+            try:
+                connection.close()  # a broken connection is not reused
+            except TRANSIENT_DATABASE_ERRORS:
+                pass
+            sleep(delay)
 
 
 class HeartbeatThread(threading.Thread):

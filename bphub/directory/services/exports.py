@@ -10,14 +10,16 @@ Guarantees of `focal_point_export`:
   whether contacts were included, the list when it is a list's export);
 - at most EXPORT_ROW_LIMIT rows: a larger export raises ExportTooLarge and writes nothing.
 
-Formula injection (a spreadsheet running "=HYPERLINK(...)" typed into a name): in XLSX and CSV
+Formula injection (a spreadsheet running "=HYPERLINK(...)" typed into a name): in XLSX, CSV and vCard
 every text cell that starts with =, +, -, @, a tab, CR or LF gets a leading apostrophe.
-Phone numbers are the one exception we can make safely, and only in XLSX: they are validated
+Phone numbers are the one exception we can make safely, in XLSX (and vCard, below): they are validated
 E.164 ("+6621234567": "+" then digits), written as explicit text cells (number format "@"), so
 Excel shows them as typed and never evaluates them. In CSV there is no cell type, and Excel would
 read "+6621234567" as a number (dropping the "+") or a formula, so phones are neutralised like any
 other cell ("'+6621234567"): a script reading the CSV strips one leading apostrophe from the Phones
-column. vCards are not spreadsheets: their values are written as they are.
+column. vCards get the same apostrophe on every text value (a contact list is often opened in, or
+converted to, a spreadsheet), except validated E.164 phones: TEL is a typed field, and a phone
+with an apostrophe would not dial.
 """
 
 import csv
@@ -177,29 +179,29 @@ def _csv(people, with_contacts: bool, user) -> tuple[bytes, int]:
 def _vcard(person, with_contacts: bool, user) -> str:
     card = vobject.vCard()
     # We do not guess how a name splits into given and family names across cultures.
-    card.add("n").value = vobject.vcard.Name(given=person.full_name)
-    card.add("fn").value = str(person)  # "Latin name (own-script name)"
+    card.add("n").value = vobject.vcard.Name(given=neutralise(person.full_name))
+    card.add("fn").value = neutralise(str(person))  # "Latin name (own-script name)"
     if person.local_name:
-        card.add("x-local-name").value = person.local_name
-        card.add("sort-string").value = person.full_name
+        card.add("x-local-name").value = neutralise(person.local_name)
+        card.add("sort-string").value = neutralise(person.full_name)
     agency = shown_agency(user, person)
-    card.add("org").value = [str(agency)] if agency else [str(person.member)]
+    card.add("org").value = [neutralise(str(agency) if agency else str(person.member))]
     if person.title:
-        card.add("title").value = person.title
+        card.add("title").value = neutralise(person.title)
     if with_contacts:
         for index, email in enumerate(person.emails.all()):
             line = card.add("email")
-            line.value = email.address
+            line.value = neutralise(email.address)
             line.type_param = ["INTERNET", "PREF"] if index == 0 else "INTERNET"
         for index, phone in enumerate(person.phones.all()):
             line = card.add("tel")
-            line.value = phone.number
+            line.value = phone.number if _PHONES.match(phone.number) else neutralise(phone.number)
             kind = {"mobile": "CELL", "office": "WORK"}.get(phone.kind, "VOICE")
             line.type_param = [kind, "PREF"] if index == 0 else kind
     roles = [str(role) for role in person.current_roles]
-    card.add("categories").value = [person.member.code, *roles]
+    card.add("categories").value = [neutralise(str(part)) for part in (person.member.code, *roles)]
     note = [f"{person.member} ({person.member.code})", *roles, f"{_('Status')}: {person.freshness_label}"]
-    card.add("note").value = "\n".join(str(part) for part in note)
+    card.add("note").value = "\n".join(neutralise(str(part)) for part in note)
     card.add("uid").value = f"bphub-focal-point-{person.pk}"
     card.add("rev").value = person.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     return card.serialize()

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bphub.core.audit import audit_record
+from bphub.core.db import optional_write
 from bphub.core.tokens import token_digest
 from bphub.meetings.models import CalendarFeedToken
 
@@ -57,8 +58,9 @@ def calendar_feed_token_resolve(raw: str) -> CalendarFeedToken | None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        row = CalendarFeedToken.objects.filter(pk=token.pk)
+        if optional_write("calendar feed last use", lambda: row.update(last_used_at=now)):
+            token.last_used_at = now
     return token
 
 

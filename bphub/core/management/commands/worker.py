@@ -12,7 +12,13 @@ from django_tasks_db.management.commands.db_worker import (
     validate_worker_id,
 )
 
-from bphub.core.worker import HeartbeatThread, heartbeat_forget, worker_id_new, worker_upkeep
+from bphub.core.worker import (
+    TRANSIENT_DATABASE_ERRORS,
+    HeartbeatThread,
+    heartbeat_forget,
+    worker_id_new,
+    worker_run_resilient,
+)
 
 logger = logging.getLogger("bphub.core.worker")
 
@@ -44,19 +50,21 @@ class Command(BaseCommand):
             max_tasks=max_tasks,
             worker_id=worker_id,
         )
-        # The first beat comes before the first claim, so no reaper can mistake this worker for a
-        # dead one; the first reap picks up what dead workers left behind before we look for work.
-        worker_upkeep(worker_id=worker_id)
-        heartbeat = HeartbeatThread(worker_id=worker_id, interval=settings.TASK_WORKER_HEARTBEAT_SECONDS)
-        heartbeat.start()
         worker.configure_signals()
+        heartbeat = HeartbeatThread(worker_id=worker_id, interval=settings.TASK_WORKER_HEARTBEAT_SECONDS)
         try:
-            worker.run()
+            heartbeat.start()
+            # Beats and reaps first, then runs the task loop; waits out database errors.
+            worker_run_resilient(worker, worker_id=worker_id)
         finally:
             # Reached on a clean exit, on --batch, and on SIGTERM/SIGINT (the worker finishes the
             # task in hand, or exits through SystemExit when idle). Not on kill -9: the reaper
             # deals with that.
             worker.reset_signals()
             heartbeat.stop()
-            heartbeat_forget(worker_id=worker_id)
+            try:
+                heartbeat_forget(worker_id=worker_id)
+            except TRANSIENT_DATABASE_ERRORS:
+                # Stopped while the database is away: the heartbeat row just goes stale.
+                logger.warning("Worker %s could not remove its heartbeat (database unavailable).", worker_id)
             logger.info("Worker %s stopped.", worker_id)

@@ -25,8 +25,8 @@ from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY
 from bphub.api.errors import ApiError
 from bphub.api.pagination import PageNumberPagination
-from bphub.api.routes.directory import refuse_unknown_params
 from bphub.api.schemas import ErrorOut, LocalizedOut, display
+from bphub.api.types import Day, RecordId
 from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
 from bphub.core.i18n import content_language_codes
@@ -252,9 +252,9 @@ def meetings(
     group: str = Query("", description="Code of the body whose meetings, e.g. BPMC."),
     series: str = Query("", description="Series code."),
     host: str = Query("", description="Member code of the host."),
-    date_from: date | None = Query(None, alias="from", description="YYYY-MM-DD: meetings that end on or after "
+    date_from: Day | None = Query(None, alias="from", description="YYYY-MM-DD: meetings that end on or after "
                                    "this day (in your time zone)."),
-    date_to: date | None = Query(None, alias="to", description="YYYY-MM-DD: meetings that start on or before "
+    date_to: Day | None = Query(None, alias="to", description="YYYY-MM-DD: meetings that start on or before "
                                  "this day (in your time zone)."),
     q: str = Query("", description="Words of the title, in any language."),
 ):
@@ -263,7 +263,6 @@ def meetings(
     Drafts are listed only for the people who run them (the RSO, the co-chairs of the meeting's body).
     Each item is the short form: fetch `GET /meetings/{meeting_id}` for the venue, link and description.
     """
-    refuse_unknown_params(request, {"kind", "status", "group", "series", "host", "from", "to", "q"})
     if date_from and date_to and date_to < date_from:
         raise _invalid("to", _("The end day is before the start day."))
     found = _meetings(request.auth)
@@ -288,10 +287,9 @@ def meetings(
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, 404: ErrorOut}, url_name="meeting_detail",
             openapi_extra=OPTIONAL_SECURITY)
-def meeting(request, meeting_id: int):
+def meeting(request, meeting_id: RecordId):
     """One meeting; 404 when it does not exist or you may not read it. Reads of restricted and
     secretariat meetings are written to the audit log."""
-    refuse_unknown_params(request, set())
     record = _get_meeting(request.auth, meeting_id)
     audit_sensitive_read(user=request.auth, record=record, request=request, via="api")
     return record
@@ -386,10 +384,9 @@ class AgendaOut(Schema):
 
 @router.get("/meetings/{meeting_id}/agenda", response={200: AgendaOut, 404: ErrorOut}, url_name="meeting_agenda",
             openapi_extra=OPTIONAL_SECURITY)
-def agenda(request, meeting_id: int):
+def agenda(request, meeting_id: RecordId):
     """The timetable: sessions and their items in order, each time in UTC and in the host's zone,
     with the presenters and the linked documents you may read. 404 when you may not read the meeting."""
-    refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
     sessions = list(
         AgendaSession.objects.filter(meeting=record).order_by("starts_at", "position", "id").prefetch_related(
@@ -452,11 +449,10 @@ def _delegations_shown(user, meeting: Meeting):
 @router.get("/meetings/{meeting_id}/delegations", response={200: list[DelegationOut], 404: ErrorOut},
             url_name="meeting_delegations", openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
-def delegations(request, meeting_id: int):
+def delegations(request, meeting_id: RecordId):
     """The delegations to a meeting, by member code: approved ones for everyone who may read the
     meeting; a coordinator also sees their own member's in any status, and the people who run the
     meeting see all. Names only, no contact details. 404 when you may not read the meeting."""
-    refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
     found = _delegations_shown(request.auth, record).select_related("member").prefetch_related(
         Prefetch("delegates", queryset=Delegate.objects.select_related("focal_point").order_by("position", "id"))
@@ -529,10 +525,9 @@ class DocumentOut(Schema):
 @router.get("/meetings/{meeting_id}/documents", response={200: list[DocumentOut], 404: ErrorOut},
             url_name="meeting_documents", openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
-def meeting_documents(request, meeting_id: int):
+def meeting_documents(request, meeting_id: RecordId):
     """The meeting's documents that you may read (approved participants read them all but the
     secretariat's), by type. 404 when you may not read the meeting."""
-    refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
     return (
         _documents(request.auth).filter(meeting=record).select_related("group", "current_version")
@@ -542,10 +537,9 @@ def meeting_documents(request, meeting_id: int):
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, 404: ErrorOut}, url_name="document_detail",
             openapi_extra=OPTIONAL_SECURITY)
-def document(request, document_id: int):
+def document(request, document_id: RecordId):
     """One document's metadata; 404 when it does not exist or you may not read it. Reads of
     restricted and secretariat documents are written to the audit log."""
-    refuse_unknown_params(request, set())
     record = _get_document(request.auth, document_id)
     audit_sensitive_read(user=request.auth, record=record, request=request, via="api")
     return record
@@ -560,10 +554,9 @@ DOWNLOAD_OPENAPI = {
 
 @router.get("/documents/{document_id}/download", response={404: ErrorOut}, url_name="document_download",
             openapi_extra=DOWNLOAD_OPENAPI)
-def document_download(request, document_id: int):
+def document_download(request, document_id: RecordId):
     """The current version's file, as an attachment; 404 when the document does not exist, has no
     file, or you may not read it. Downloads of restricted and secretariat documents are audited."""
-    refuse_unknown_params(request, set())
     record = _get_document(request.auth, document_id)
     version = record.current_version
     if version is None:
@@ -600,12 +593,11 @@ class OutcomeOut(Schema):
 @router.get("/meetings/{meeting_id}/outcomes", response={200: list[OutcomeOut], 404: ErrorOut},
             url_name="meeting_outcomes", openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
-def outcomes(request, meeting_id: int):
+def outcomes(request, meeting_id: RecordId):
     """The meeting's decisions, recommendations, co-chairs' statements and minutes that you may
     read, in order, once the meeting's outcomes are published (before, for the people who run it
     only). 404 when you may not read the meeting. Reads of restricted and secretariat
     outcomes are written to the audit log."""
-    refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
     found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")
     if not permissions.outcomes_shown(request.auth, record):
@@ -710,12 +702,11 @@ def action_items(
     owner: str = Query("", description="Member code, body code, or \"rso\"."),
     status: ActionItem.Status | None = None,
     overdue: bool | None = Query(None, description="true: open or in progress and past the due day; false: not."),
-    meeting: int | None = Query(None, description="Id of the meeting that agreed them."),
+    meeting: RecordId | None = Query(None, description="Id of the meeting that agreed them."),
     series: str = Query("", description="Series code of that meeting."),
-    due_before: date | None = Query(None, description="YYYY-MM-DD: due before this day (not on it)."),
+    due_before: Day | None = Query(None, description="YYYY-MM-DD: due before this day (not on it)."),
 ):
     """The action items you may read (anonymous callers: public ones), soonest due first."""
-    refuse_unknown_params(request, {"owner", "status", "overdue", "meeting", "series", "due_before"})
     found = _actions(request.auth)
     owner = owner.strip()
     if owner.lower() == "rso":
@@ -740,10 +731,9 @@ def action_items(
 
 @router.get("/action-items/{action_id}", response={200: ActionItemOut, 404: ErrorOut}, url_name="action_detail",
             openapi_extra=OPTIONAL_SECURITY)
-def action_item(request, action_id: int):
+def action_item(request, action_id: RecordId):
     """One action item with its updates; 404 when it does not exist or you may not read it. Reads of
     restricted and secretariat actions are written to the audit log."""
-    refuse_unknown_params(request, set())
     record = _get_action(request.auth, action_id)
     audit_sensitive_read(user=request.auth, record=record, request=request, via="api")
     return _with_updates(record)
@@ -760,14 +750,13 @@ def _with_updates(record: ActionItem) -> ActionItem:
 @router.post("/action-items/{action_id}/updates",
              response={201: ActionItemUpdateOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH_REQUIRED, url_name="action_update_create")
-def create_action_update(request, action_id: int, payload: ActionItemUpdateIn):
+def create_action_update(request, action_id: RecordId, payload: ActionItemUpdateIn):
     """Report progress on an action item you own (its member's coordinators and officials, its body's
     co-chairs, the RSO), optionally moving its status.
 
     404 when the action does not exist or you may not read it; 403 `permission_denied` when you may
     read it but do not own it.
     """
-    refuse_unknown_params(request, set())
     user = request.auth
     action = _get_action(user, action_id)
     if not permissions.can_update_action(user, action):

@@ -53,6 +53,11 @@ class BphubAPI(NinjaAPI):
             path_prefix = self.get_root_path(path_params or {})
         return BphubOpenAPISchema(self, path_prefix)
 
+    def get_openapi_operation_id(self, operation) -> str:
+        # The view's own name (`meetings`, `action_item`), unique across the API: what a generated
+        # client calls its functions, rather than `bphub_api_routes_meetings_meetings`.
+        return operation.view_func.__name__
+
     def _get_urls(self):
         urls = []
         for pattern in super()._get_urls():

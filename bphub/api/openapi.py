@@ -156,6 +156,8 @@ class BphubOpenAPISchema(OpenAPISchema):
         return schema, True
 
     def _complete(self) -> None:
+        for name, definition in self.schemas.items():
+            definition["title"] = name  # client generators name their classes by the title
         if "ErrorOut" not in self.schemas:
             from bphub.api.schemas import ErrorOut
 

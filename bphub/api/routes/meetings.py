@@ -547,8 +547,10 @@ def document(request, document_id: RecordId):
 
 DOWNLOAD_OPENAPI = {
     **OPTIONAL_SECURITY,
+    # The file's own content type (application/pdf, …): */* says so, octet-stream lets clients read bytes.
     "responses": {200: {"description": "The file of the current version, as an attachment.",
-                        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+                        "content": {media: {"schema": {"type": "string", "format": "binary"}}
+                                    for media in ("application/octet-stream", "*/*")}}},
 }
 
 

@@ -6,8 +6,11 @@ Bounded and repeatable: a few examples per operation, derandomized, no example d
 (8 callers x 29 operations x 6 examples: about 60 s on SQLite on an idle core).
 """
 
+import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -32,8 +35,19 @@ MEMBER_SIDE = {"member_coordinator", "member_official", "wg_co_chair"}
 UNSAFE_LAST = {"GET": 0, "POST": 1, "DELETE": 2}
 
 
-def in_process_schema():
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+@pytest.fixture
+def in_process_schema(db):
+    """The served schema, its requests sent to the WSGI app in this process, inside the test's transaction.
+
+    As Django's test client does, the connection is not closed at the end of each request (on
+    PostgreSQL that would close it mid-transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def fuzz_operation(operation, headers: dict) -> int:
@@ -61,10 +75,10 @@ def fuzz_operation(operation, headers: dict) -> int:
     return sent
 
 
-def test_no_generated_request_breaks_the_api_or_its_schema(api_world, settings, make_user, bearer):
+def test_no_generated_request_breaks_the_api_or_its_schema(api_world, settings, make_user, bearer, in_process_schema):
     # The limits have their own tests; here they would only cut the fuzzing short.
     settings.API_RATE_LIMIT_TOKEN = settings.API_RATE_LIMIT_ANONYMOUS = "100000/m"
-    schema = in_process_schema()
+    schema = in_process_schema
     operations = sorted((result.ok() for result in schema.get_all_operations()),
                         key=lambda operation: (UNSAFE_LAST.get(operation.method.upper(), 3), operation.path))
     callers = {"anonymous": {}}
@@ -82,7 +96,7 @@ def test_no_generated_request_breaks_the_api_or_its_schema(api_world, settings, 
     assert sent >= len(callers) * len(operations)
 
 
-def test_real_records_on_every_route_answer_as_the_schema_says(api_world, make_user, bearer):
+def test_real_records_on_every_route_answer_as_the_schema_says(api_world, make_user, bearer, in_process_schema):
     # Generated ids rarely hit a record; these do, so each 200 body is checked against the schema too.
     headers = {**bearer(make_user("rso_admin")), "Accept-Encoding": "identity"}
     meeting, document, action = api_world["meeting"].pk, api_world["document"].pk, api_world["action"].pk
@@ -99,7 +113,7 @@ def test_real_records_on_every_route_answer_as_the_schema_says(api_world, make_u
         ("/api/v1/focal-points/{focal_point_id}", {"focal_point_id": api_world["person"].pk}),
         ("/api/v1/members/{code}", {"code": "TH"}),
     ]
-    schema = in_process_schema()
+    schema = in_process_schema
     statuses = {}
     for path, parameters in calls:
         case = schema[path]["GET"].Case(path_parameters=parameters)

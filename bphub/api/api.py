@@ -51,7 +51,11 @@ class BphubAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
-        return BphubOpenAPISchema(self, path_prefix)
+        # Built once per process (about 0.3 s): openapi.json is public and not rate-limited.
+        cache = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = BphubOpenAPISchema(self, path_prefix)
+        return cache[path_prefix]
 
     def get_openapi_operation_id(self, operation) -> str:
         # The view's own name (`meetings`, `action_item`), unique across the API: what a generated

@@ -94,7 +94,7 @@ def test_every_get_route_refuses_an_unknown_query_parameter(client, schema, make
     refused = (422, [{"location": "query", "field": "colour", "reason": "Unknown query parameter.",
                       "type": "unknown_field"}])
     assert {path: answer for path, answer in answers.items() if answer != refused} == {}
-    assert len(answers) == 25
+    assert len(answers) >= 25
 
 
 def test_known_parameters_and_lang_are_still_accepted(client, db):

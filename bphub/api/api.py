@@ -10,7 +10,7 @@ from bphub.api import errors
 from bphub.api.docs import LocalSwagger
 from bphub.api.openapi import BphubOpenAPISchema
 from bphub.api.query import refuse_unknown_query_parameters
-from bphub.api.routes import account, audit, directory, meetings, reference, resources
+from bphub.api.routes import account, actions, audit, directory, documents, meetings, reference, resources
 from bphub.api.throttling import THROTTLES
 
 DESCRIPTION = """
@@ -107,3 +107,5 @@ api.add_router("", account.router)
 api.add_router("", audit.router)
 api.add_router("", directory.router)
 api.add_router("", meetings.router)
+api.add_router("", documents.router)
+api.add_router("", actions.router)

@@ -91,8 +91,10 @@ def test_every_get_route_refuses_an_unknown_query_parameter(client, schema, make
         response = client.get(_sample_path(path), {"colour": "blue", "lang": "en"}, headers=headers)
         body = response.json() if response.status_code == 422 else {}
         answers[path] = (response.status_code, body.get("details"))
-    refused = (422, [{"location": "query", "field": "colour", "reason": "Unknown query parameter.",
-                      "type": "unknown_field"}])
+    refused = (
+        422,
+        [{"location": "query", "field": "colour", "reason": "Unknown query parameter.", "type": "unknown_field"}],
+    )
     assert {path: answer for path, answer in answers.items() if answer != refused} == {}
     assert len(answers) >= 25
 
@@ -103,18 +105,21 @@ def test_known_parameters_and_lang_are_still_accepted(client, db):
     assert response.status_code == 200, response.content
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/action-items?meeting=123456789012345678901",
-    "/api/v1/focal-points?agency=123456789012345678901",
-    "/api/v1/focal-points?agency=0",
-    "/api/v1/meetings/123456789012345678901",
-    "/api/v1/meetings/9223372036854775808/agenda",
-    "/api/v1/documents/-1",
-    "/api/v1/resources/123456789012345678901",
-    "/api/v1/agencies/123456789012345678901",
-    "/api/v1/meetings?from=9999-12-31",
-    "/api/v1/action-items?due_before=0001-01-01",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/action-items?meeting=123456789012345678901",
+        "/api/v1/focal-points?agency=123456789012345678901",
+        "/api/v1/focal-points?agency=0",
+        "/api/v1/meetings/123456789012345678901",
+        "/api/v1/meetings/9223372036854775808/agenda",
+        "/api/v1/documents/-1",
+        "/api/v1/resources/123456789012345678901",
+        "/api/v1/agencies/123456789012345678901",
+        "/api/v1/meetings?from=9999-12-31",
+        "/api/v1/action-items?due_before=0001-01-01",
+    ],
+)
 def test_an_id_or_day_out_of_range_is_a_validation_error_not_a_server_error(client, db, url):
     response = client.get(url)
 

@@ -79,8 +79,10 @@ def test_no_generated_request_breaks_the_api_or_its_schema(api_world, settings, 
     # The limits have their own tests; here they would only cut the fuzzing short.
     settings.API_RATE_LIMIT_TOKEN = settings.API_RATE_LIMIT_ANONYMOUS = "100000/m"
     schema = in_process_schema
-    operations = sorted((result.ok() for result in schema.get_all_operations()),
-                        key=lambda operation: (UNSAFE_LAST.get(operation.method.upper(), 3), operation.path))
+    operations = sorted(
+        (result.ok() for result in schema.get_all_operations()),
+        key=lambda operation: (UNSAFE_LAST.get(operation.method.upper(), 3), operation.path),
+    )
     callers = {"anonymous": {}}
     for role in ROLES:
         if role != "anonymous":

@@ -24,9 +24,22 @@ def generate_client(schema_url: str, directory: Path):
     config.write_text(GENERATOR_CONFIG)
     generator = Path(sys.executable).with_name("openapi-python-client")
     result = subprocess.run(
-        [str(generator), "generate", "--path", str(schema), "--output-path", str(directory / PACKAGE),
-         "--meta", "none", "--config", str(config)],
-        capture_output=True, text=True, timeout=120, check=False,
+        [
+            str(generator),
+            "generate",
+            "--path",
+            str(schema),
+            "--output-path",
+            str(directory / PACKAGE),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Endpoint will not be generated" not in result.stdout, result.stdout

@@ -367,6 +367,9 @@ if PRODUCTION:
 API_TOKEN_DEFAULT_DAYS = 90
 API_TOKEN_MAX_DAYS = 366
 NINJA_PAGINATION_PER_PAGE = 50
+# Requests per token (or signed-in session) and per client IP without credentials ("<n>/<s|m|h|d>").
+API_RATE_LIMIT_TOKEN = os.environ.get("API_RATE_LIMIT_TOKEN", "120/m")
+API_RATE_LIMIT_ANONYMOUS = os.environ.get("API_RATE_LIMIT_ANONYMOUS", "60/m")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/: OpenAPI schema at openapi.json, interactive docs at docs."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.urls import path, re_path, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -7,7 +8,10 @@ from ninja import NinjaAPI
 
 from bphub.api import errors
 from bphub.api.docs import LocalSwagger
-from bphub.api.routes import account, audit, directory, meetings, reference, resources
+from bphub.api.openapi import BphubOpenAPISchema
+from bphub.api.query import refuse_unknown_query_parameters
+from bphub.api.routes import account, actions, audit, directory, documents, meetings, reference, resources
+from bphub.api.throttling import THROTTLES
 
 DESCRIPTION = """
 The Bali Process coordination hub's JSON API. It shows exactly what the web pages show you.
@@ -27,16 +31,37 @@ the version picked for you (`"title_display"`), chosen by `?lang=`, else `Accept
 **Meetings** (`/meetings`, their agenda, delegations, documents and outcomes; `/action-items`) are
 read through the same policy; the public reads public meetings without a token. Times are UTC, with
 the host's IANA time zone beside them. `GET /documents/{document_id}/download` answers the file itself
-(an attachment), the one answer that is not JSON. Unknown query parameters are refused (422).
+(an attachment), the one answer that is not JSON.
+
+**Query parameters** are checked on every route: an unknown one is refused (422), so a misspelt
+filter never answers the whole list. Ids are 1 to 2^63 - 1 (else 422, in the path as in the query).
+
+**Rate limits.** Each token (or signed-in session) may make %(token_rate)s requests and each IP
+without credentials %(anonymous_rate)s; past that: 429 `throttled`, with `Retry-After` in seconds.
 
 **Errors** are JSON: `{"code", "message", "details"}` with a stable `code`: `malformed_json` (400),
 `not_authenticated` (401), `permission_denied` / `csrf_failed` (403), `not_found` (404, also for
 records you may not read), `method_not_allowed` (405), `payload_too_large` (413),
-`validation_error` (422, `details` names each field and why; unknown fields are refused).
+`validation_error` (422, `details` names each field and why; unknown fields are refused),
+`throttled` (429).
 """
 
 
 class BphubAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        # Built once per process (about 0.3 s): openapi.json is public and not rate-limited.
+        cache = self.__dict__.setdefault("_openapi_schemas", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = BphubOpenAPISchema(self, path_prefix)
+        return cache[path_prefix]
+
+    def get_openapi_operation_id(self, operation) -> str:
+        # The view's own name (`meetings`, `action_item`), unique across the API: what a generated
+        # client calls its functions, rather than `bphub_api_routes_meetings_meetings`.
+        return operation.view_func.__name__
+
     def _get_urls(self):
         urls = []
         for pattern in super()._get_urls():
@@ -67,14 +92,20 @@ def api_not_found(request, unmatched: str = ""):
 api = BphubAPI(
     title="bphub API",
     version="1",
-    description=DESCRIPTION,
+    description=DESCRIPTION.replace("%(token_rate)s", settings.API_RATE_LIMIT_TOKEN).replace(
+        "%(anonymous_rate)s", settings.API_RATE_LIMIT_ANONYMOUS
+    ),
     urls_namespace="api",
     docs=LocalSwagger(),
+    throttle=THROTTLES,
 )
 errors.install(api)
+api.add_decorator(refuse_unknown_query_parameters, mode="operation")
 api.add_router("", reference.router)
 api.add_router("", resources.router)
 api.add_router("", account.router)
 api.add_router("", audit.router)
 api.add_router("", directory.router)
 api.add_router("", meetings.router)
+api.add_router("", documents.router)
+api.add_router("", actions.router)

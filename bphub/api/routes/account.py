@@ -8,6 +8,7 @@ from bphub.api.pagination import PageNumberPagination
 from bphub.api.schemas import ErrorOut, MeOut, TokenCreatedOut, TokenIn, TokenOut
 from bphub.api.selectors import get_token_for_owner, token_list_for
 from bphub.api.services import token_create, token_revoke
+from bphub.api.types import RecordId
 
 router = Router(tags=["account"], auth=AUTH_REQUIRED)
 
@@ -39,7 +40,7 @@ def create_token(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{token_id}", response={204: None, 401: ErrorOut, 404: ErrorOut}, url_name="token_revoke")
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: RecordId):
     """Revoke one of your tokens at once. Someone else's token answers 404."""
     token_revoke(token=get_token_for_owner(user=request.auth, token_id=token_id), actor=request.auth, request=request)
     return Status(204, None)

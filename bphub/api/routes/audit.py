@@ -1,7 +1,5 @@
 """The audit log, for RSO admins only (404 for everyone else, as if it were not there)."""
 
-from datetime import date
-
 from django.http import Http404
 from ninja import Query, Router
 from ninja.pagination import paginate
@@ -9,6 +7,7 @@ from ninja.pagination import paginate
 from bphub.api.auth import AUTH_REQUIRED
 from bphub.api.pagination import PageNumberPagination
 from bphub.api.schemas import AuditEventOut, ErrorOut
+from bphub.api.types import Day
 from bphub.core import policy
 from bphub.core.audit import audit_event_list
 
@@ -22,8 +21,8 @@ def audit_events(
     request,
     verb: str = Query("", description="Verb or dotted prefix, e.g. \"auth.\" or \"record.read\"."),
     actor: str = Query("", description="Part of the actor's email address."),
-    since: date | None = Query(None, description="Events on or after this day (YYYY-MM-DD)."),
-    until: date | None = Query(None, description="Events on or before this day (YYYY-MM-DD)."),
+    since: Day | None = Query(None, description="Events on or after this day (YYYY-MM-DD)."),
+    until: Day | None = Query(None, description="Events on or before this day (YYYY-MM-DD)."),
 ):
     """The append-only audit log, newest first."""
     if not policy.may(request.auth, policy.Capability.VIEW_AUDIT_LOG):

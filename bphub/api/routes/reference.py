@@ -1,7 +1,5 @@
 """Reference data: public, the same for everyone."""
 
-from datetime import date
-
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -11,6 +9,7 @@ from ninja.pagination import paginate
 from bphub.api.auth import AUTH_OPTIONAL, OPTIONAL_SECURITY
 from bphub.api.pagination import PageNumberPagination
 from bphub.api.schemas import BodyOut, ErrorOut, MemberDetailOut, MemberOut, SeatOut, ThemeOut
+from bphub.api.types import Day
 from bphub.members.models import Body, Member
 from bphub.members.selectors import body_list, member_list, member_with_seats, seats_on, theme_list
 
@@ -60,7 +59,7 @@ def body(request, code: str):
 @router.get("/bodies/{code}/seats", response={200: list[SeatOut], 404: ErrorOut}, url_name="body_seats",
             openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
-def body_seats(request, code: str, on: date | None = Query(None, description="YYYY-MM-DD; default today.")):
+def body_seats(request, code: str, on: Day | None = Query(None, description="YYYY-MM-DD; default today.")):
     """Who sat on the body on the date `on` (today by default), co-chairs first."""
     return seats_on(body=get_object_or_404(Body, code=code), day=on)
 

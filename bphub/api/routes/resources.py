@@ -8,6 +8,7 @@ from bphub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY
 from bphub.api.errors import ApiError
 from bphub.api.pagination import PageNumberPagination
 from bphub.api.schemas import ErrorOut, ResourceIn, ResourceListItemOut, ResourceOut
+from bphub.api.types import RecordId
 from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
 from bphub.knowledge.models import Resource
@@ -38,7 +39,7 @@ def resources(
 
 @router.get("/resources/{resource_id}", response={200: ResourceOut, 404: ErrorOut}, auth=AUTH_OPTIONAL,
             url_name="resource_detail", openapi_extra=OPTIONAL_SECURITY)
-def resource(request, resource_id: int):
+def resource(request, resource_id: RecordId):
     """One resource; 404 when it does not exist or you may not read it. Reads of restricted and
     secretariat records are written to the audit log."""
     record = get_resource_for_reader(user=request.auth, resource_id=resource_id)

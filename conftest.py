@@ -3,11 +3,14 @@ import pytest
 # A real SMTP server (smtp_server), real worker processes (worker_processes), audit_triggers_paused_for_flush.
 pytest_plugins = ["bphub.outbox.testing"]
 
+MATRIX_MODULE = "bphub/core/tests/test_authorization_matrix.py"
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: throttling counters, used codes and cached fragments
-    of one test never reach the next."""
+    of one test never reach the next. (The authorization matrix runs each route as one test, so the
+    cells of a route share a warm cache: see bphub/core/tests/matrix.py.)"""
     from django.core.cache import cache
 
     cache.clear()
@@ -42,3 +45,24 @@ def login(client):
         return target_client or client
 
     return do
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line on the authorization matrix: its rows (cells) and what they cost, summed over every
+    phase of its tests (the cast's setup included) and over xdist workers."""
+    rows = routes = 0
+    seconds = 0.0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if not getattr(report, "nodeid", "").startswith(MATRIX_MODULE):
+                continue
+            seconds += getattr(report, "duration", 0.0) or 0.0
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "matrix_rows":
+                    rows += value
+                    routes += 1
+    if rows:
+        per_row = 1000 * seconds / rows
+        terminalreporter.write_line(
+            f"authorization matrix: {rows} rows over {routes} routes in {seconds:.1f} s ({per_row:.1f} ms a row)"
+        )

@@ -77,10 +77,24 @@ class SmtpServer:
         self.holding = threading.Event()
         self.mail_seen = threading.Event()
         self.controller = None
+        self.started = False
 
     def start(self) -> None:
-        self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
-        self.controller.start()
+        for attempt in range(5):
+            self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
+            try:
+                self.controller.start()
+                self.started = True
+                return
+            except OSError:
+                # Another process (an xdist worker) took the free port first: the first start may
+                # take another one; a restart must come back on the same port, so it only retries.
+                self.controller = None
+                if attempt == 4:
+                    raise
+                if not self.started:
+                    self.port = free_port()
+                time.sleep(0.2)
 
     def stop(self) -> None:
         if self.controller is not None:

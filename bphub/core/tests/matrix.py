@@ -134,6 +134,7 @@ class World:
     seat: object
     context: dict
     readers: dict = field(default_factory=dict)
+    setup_seconds: float = 0.0
 
     def reader(self, role: str, position: str | None) -> Reader:
         reader = self.readers[(role, position)]
@@ -226,12 +227,11 @@ def _send(client, method, path, data=None, api=False):
 
 
 def _body(response) -> bytes:
-    try:
-        if getattr(response, "streaming", False):
-            return b"".join(response.streaming_content)
-        return response.content
-    finally:
-        response.close()
+    # The test client closes the response itself (a streaming one once read to the end); closing it
+    # here would send request_finished, which closes the database connection of the test.
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
 
 
 def _cell(outcome: Outcome, where: str, request, check) -> None:

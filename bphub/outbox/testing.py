@@ -50,6 +50,9 @@ class _Collector:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.server.mail_seen.set()
+        if self.server.holding.is_set():
+            with self.server.lock:
+                self.server.held += 1
         while self.server.holding.is_set():
             # Hold the sender between MAIL FROM and DATA (a worker "in the middle of sending").
             await asyncio.sleep(0.02)
@@ -67,7 +70,8 @@ class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 that keeps every message it accepts.
 
     stop() makes it unreachable (connection refused); start() brings it back on the same port.
-    hold() makes it stall senders after MAIL FROM until release(); mail_seen is set when one arrives.
+    hold() makes it stall senders after MAIL FROM until release(); mail_seen is set when one arrives
+    and `held` counts the senders stalled so far.
     """
 
     def __init__(self):
@@ -78,6 +82,7 @@ class SmtpServer:
         self.mail_seen = threading.Event()
         self.controller = None
         self.started = False
+        self.held = 0
 
     def start(self) -> None:
         for attempt in range(5):
@@ -103,6 +108,7 @@ class SmtpServer:
 
     def hold(self) -> None:
         self.mail_seen.clear()
+        self.held = 0  # senders that arrived while holding (each stalled until release)
         self.holding.set()
 
     def release(self) -> None:

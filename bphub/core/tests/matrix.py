@@ -150,6 +150,7 @@ class World:
         now = time.time()
         for reader in self.readers.values():
             if reader.user is not None:
+                reader.client.cookies = copy.deepcopy(reader.cookies)
                 session = reader.client.session
                 session[SESSION_SEEN_KEY] = now
                 session.save()

@@ -3,7 +3,9 @@
 Every URL route of the project (web page or API operation, by its URL name) is registered here
 by the app that owns it, in that app's `authz.py`. The matrix test
 (`bphub/core/tests/test_authorization_matrix.py`) fails for any route that is not registered,
-and runs every registered route for every role × every classification.
+and runs every registered route for every role × every classification (the harness, its cast and
+its expectations: `bphub/core/tests/matrix.py`; each route's cells share a warm cache, widest reader
+first, and run in savepoints, so a route's `make_record`/`path` may create what it needs freely).
 
 Three kinds of registration:
 - `ClassifiedRoute`: a page or API operation about ONE classified record. The harness creates

@@ -50,6 +50,9 @@ class _Collector:
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.server.mail_seen.set()
+        if self.server.holding.is_set():
+            with self.server.lock:
+                self.server.held += 1
         while self.server.holding.is_set():
             # Hold the sender between MAIL FROM and DATA (a worker "in the middle of sending").
             await asyncio.sleep(0.02)
@@ -67,7 +70,8 @@ class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 that keeps every message it accepts.
 
     stop() makes it unreachable (connection refused); start() brings it back on the same port.
-    hold() makes it stall senders after MAIL FROM until release(); mail_seen is set when one arrives.
+    hold() makes it stall senders after MAIL FROM until release(); mail_seen is set when one arrives
+    and `held` counts the senders stalled so far.
     """
 
     def __init__(self):
@@ -77,10 +81,25 @@ class SmtpServer:
         self.holding = threading.Event()
         self.mail_seen = threading.Event()
         self.controller = None
+        self.started = False
+        self.held = 0
 
     def start(self) -> None:
-        self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
-        self.controller.start()
+        for attempt in range(5):
+            self.controller = Controller(_Collector(self), hostname="127.0.0.1", port=self.port, ready_timeout=10)
+            try:
+                self.controller.start()
+                self.started = True
+                return
+            except OSError:
+                # Another process (an xdist worker) took the free port first: the first start may
+                # take another one; a restart must come back on the same port, so it only retries.
+                self.controller = None
+                if attempt == 4:
+                    raise
+                if not self.started:
+                    self.port = free_port()
+                time.sleep(0.2)
 
     def stop(self) -> None:
         if self.controller is not None:
@@ -89,6 +108,7 @@ class SmtpServer:
 
     def hold(self) -> None:
         self.mail_seen.clear()
+        self.held = 0  # senders that arrived while holding (each stalled until release)
         self.holding.set()
 
     def release(self) -> None:

@@ -1,55 +1,22 @@
-"""Every route × every role × every classification, against an expectation written out here.
+"""Every route × every role × every classification, against an expectation written out in matrix.py.
 
-The expectation is spelled out independently of bphub.core.policy, so a policy bug shows up as a
-failing cell rather than being mirrored by the test.
-
-Cast: member A originates every classified record; member B is named in `released_to` for
-restricted records and holds a current seat on the record's body; member C holds only a past seat
-on that body and is named nowhere. Member roles are tried as people of A, B and C.
+One test per registered route runs all of that route's cells (matrix.check_route) and lists every
+cell that failed. The cast and the signed-in readers are built once for the module (`world`), in a
+transaction rolled back at its end; each route and each cell runs in a savepoint of its own.
+The `bites` tests plant leaks and show that the same check reports them.
 """
 
-import json
-from datetime import date
+import time
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bphub.core import authz
-from bphub.core.models import Classification
+from bphub.core.tests import matrix
 
 REGISTRY = authz.load_all()
-CLASSIFICATIONS = [choice for choice, _label in Classification.choices]
-MEMBER_ROLES = ("member_coordinator", "member_official", "wg_co_chair")
-
-# (role, the member the person acts for) — the subjects of the matrix.
-SUBJECTS = [("anonymous", None), ("rso_admin", None), ("rso_staff", None)]
-SUBJECTS += [(role, position) for role in MEMBER_ROLES for position in ("A", "B", "C")]
-SUBJECTS += [("researcher", "C"), ("alumnus", "C")]
-
-
-def expected_visible(role: str, position: str | None, classification: str) -> bool:
-    if classification == Classification.PUBLIC:
-        return True
-    if role in {"rso_admin", "rso_staff"}:
-        return True
-    if role not in MEMBER_ROLES:
-        return False  # anonymous, researchers, alumni: public only
-    if classification == Classification.MEMBERS:
-        return True
-    if classification in {Classification.BODY, Classification.RESTRICTED}:
-        return position in {"A", "B"}
-    return False  # secretariat only
-
-
-def expected_allowed(action: str, role: str, position: str | None, classification: str) -> bool:
-    """The expectation for a route that needs `action` on a record originated by member A."""
-    if action == "view":
-        return expected_visible(role, position, classification)
-    if action == "change":  # the RSO, and the originating member's coordinators
-        if role in {"rso_admin", "rso_staff"}:
-            return True
-        return role == "member_coordinator" and position == "A" and expected_visible(role, position, classification)
-    raise AssertionError(f"No expectation written for action {action!r}")
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -78,168 +45,103 @@ def test_every_registered_route_exists():
     assert not set(REGISTRY) - names
 
 
-@pytest.fixture
-def cast(db, make_user):
-    from bphub.members.models import Body, BodyMembership, Member, Theme
-
-    members = {
-        "A": Member.objects.create(code="AA", name={"en": "Member A"}, kind=Member.Kind.STATE),
-        "B": Member.objects.create(code="BB", name={"en": "Member B"}, kind=Member.Kind.STATE),
-        "C": Member.objects.create(code="CC", name={"en": "Member C"}, kind=Member.Kind.STATE),
-    }
-    body = Body.objects.create(code="WGX", name={"en": "Working Group X"}, kind=Body.Kind.WORKING_GROUP)
-    seat = BodyMembership.objects.create(member=members["B"], body=body, valid_from=date(2020, 1, 1))
-    BodyMembership.objects.create(
-        member=members["C"], body=body, valid_from=date(2015, 1, 1), valid_to=date(2019, 12, 31)
-    )
-    theme = Theme.objects.create(code="tx", name={"en": "Theme X"}, source=Theme.Source.SEED)
-    return {"members": members, "body": body, "seat": seat, "theme": theme}
-
-
-def _client_for(client, make_user, cast, role, position):
-    if role == "anonymous":
-        return client, None
-    from bphub.accounts.testing import force_login_with_mfa
-
-    user = make_user(role, cast["members"][position] if position else None)
-    force_login_with_mfa(client, user)
-    return client, user
-
-
-def _request(client, method, path, data=None, api=False):
-    if method == "GET":
-        return client.get(path)
-    if api:
-        return client.generic(method, path, json.dumps(data or {}), content_type="application/json")
-    return client.post(path, data or {})
-
-
-def _denied_status(route, role):
-    if role == "anonymous" and getattr(route, "login_required", True):
-        return 401 if route.api else 302
-    return 404
-
-
-CLASSIFIED = sorted(name for name, route in REGISTRY.items() if isinstance(route, authz.ClassifiedRoute))
-LISTS = sorted(name for name, route in REGISTRY.items() if isinstance(route, authz.ClassifiedListRoute))
-ROLE_ROUTES = sorted(name for name, route in REGISTRY.items() if isinstance(route, authz.RoleRoute))
-
-
-def _make_record(route, cast, classification, marker):
-    members = cast["members"]
-    return route.make_record(
-        classification=classification,
-        originator=members["A"],
-        body=cast["body"],
-        released_to=[members["B"]],
-        marker=marker,
-    )
-
-
-@pytest.mark.parametrize("classification", CLASSIFICATIONS)
-@pytest.mark.parametrize(("role", "position"), SUBJECTS)
-@pytest.mark.parametrize("route_name", CLASSIFIED)
-def test_classified_route(route_name, role, position, classification, client, make_user, cast):
-    route = REGISTRY[route_name]
-    record = _make_record(route, cast, classification, marker=f"{classification}-marker")
-    client, _user = _client_for(client, make_user, cast, role, position)
-    response = _request(client, route.method, route.path(record), route.data, route.api)
-    allowed = expected_allowed(route.action, role, position, classification)
-    if role == "anonymous" and route.login_required:
-        allowed = False  # login_required routes send anonymous visitors to sign in (core/authz.py)
-    if allowed:
-        assert response.status_code == route.success_status, (route_name, role, position, classification)
-    else:
-        expected = _denied_status(route, role) if route.login_required else 404
-        assert response.status_code == expected, (route_name, role, position, classification, response.status_code)
-        assert f"{classification}-marker".encode() not in response.content
-
-
-@pytest.mark.parametrize(("role", "position"), SUBJECTS)
-@pytest.mark.parametrize("route_name", LISTS)
-def test_classified_list_shows_exactly_what_the_reader_may_see(route_name, role, position, client, make_user, cast):
-    route = REGISTRY[route_name]
-    for classification in CLASSIFICATIONS:
-        _make_record(route, cast, classification, marker=f"zq{classification}zq")
-    client, _user = _client_for(client, make_user, cast, role, position)
-    response = client.get(route.path())
-    if role == "anonymous" and route.login_required:
-        assert response.status_code == (401 if route.api else 302)
-        return
-    assert response.status_code == 200
-    shown = {c for c in CLASSIFICATIONS if f"zq{c}zq".encode() in response.content}
-    assert shown == {c for c in CLASSIFICATIONS if expected_visible(role, position, c)}, (role, position)
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast and its signed-in readers, once for the module; nothing of it outlives the module."""
+    started = time.perf_counter()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            built = matrix.build_world()
+            built.setup_seconds = time.perf_counter() - started
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
-def role_context(cast, make_user):
-    from allauth.usersessions.models import UserSession
+def open_world(world, db):
+    """The world, inside the test's own savepoint (pytest-django's db, nested in the module's transaction)."""
+    return world
 
-    from bphub.accounts.models import Invitation
-    from bphub.core.tokens import token_digest
 
-    person = make_user("member_official", cast["members"]["A"])
-    inviter = make_user("rso_staff")
-    token = "matrix-invitation-token"
-    from django.utils import timezone
-
-    invitation = Invitation.objects.create(
-        email="invitee@example.org",
-        full_name="Invitee",
-        role="member_official",
-        member=cast["members"]["A"],
-        token_hash=token_digest(token),
-        invited_by=inviter,
-        expires_at=timezone.now() + timezone.timedelta(days=1),
+@pytest.mark.parametrize("route_name", sorted(REGISTRY))
+def test_route(route_name, open_world, record_property):
+    outcome = matrix.check_route(open_world, REGISTRY[route_name])
+    record_property("matrix_rows", outcome.rows)
+    if open_world.setup_seconds:  # the cast's cost, counted once (root conftest.py sums the rows' costs)
+        record_property("matrix_setup_seconds", open_world.setup_seconds)
+        open_world.setup_seconds = 0.0
+    assert outcome.rows == matrix.rows_of(REGISTRY[route_name])
+    assert not outcome.failures, f"{len(outcome.failures)} of {outcome.rows} cells failed:\n" + "\n".join(
+        outcome.failures
     )
-    session = UserSession.objects.create(
-        user=person, session_key="matrix-session-key", ip="127.0.0.1", user_agent="test"
+
+
+# --- The matrix bites: planted leaks are reported -------------------------------------------------
+
+LEAK_URLS = "bphub.core.tests.matrix_leak_urls"
+
+
+def _planted(route):
+    """`route` is in the registry for the duration of the `with`, as an app's authz.py would put it."""
+
+    class Planted:
+        def __enter__(self):
+            authz.register(route)
+            return route
+
+        def __exit__(self, *exc):
+            del authz.REGISTRY[route.name]
+
+    return Planted()
+
+
+def _make_resource(**kwargs):
+    from bphub.knowledge.authz import make_resource
+
+    return make_resource(**kwargs)
+
+
+@override_settings(ROOT_URLCONF=LEAK_URLS)
+def test_the_matrix_reports_a_page_that_skips_the_policy(open_world):
+    route = authz.ClassifiedRoute("matrix_leak_detail", _make_resource, lambda record: f"/matrix-leak/{record.pk}/")
+    with _planted(route):
+        assert "matrix_leak_detail" in {name for _path, name in project_routes()}
+        outcome = matrix.check_route(open_world, REGISTRY["matrix_leak_detail"])
+    assert "matrix_leak_detail | member_official@C | secretariat: expected 404, got 200" in outcome.failures
+    assert "matrix_leak_detail | anonymous | restricted: expected 404, got 200" in outcome.failures
+    # Every refusal the policy asks for is missed: all but public, the RSO, and members A/B below secretariat.
+    assert len(outcome.failures) == sum(
+        not matrix.expected_visible(role, position, c)
+        for role, position in matrix.SUBJECTS
+        for c in matrix.CLASSIFICATIONS
     )
-    return {
-        "member": cast["members"]["A"],
-        "body": cast["body"],
-        "seat": cast["seat"],
-        "theme": cast["theme"],
-        "person": person,
-        "invitation": invitation,
-        "invitation_token": token,
-        "session": session,
-    }
 
 
-ROLE_SUBJECTS = [("anonymous", None), ("rso_admin", None), ("rso_staff", None)]
-ROLE_SUBJECTS += [(role, "A") for role in MEMBER_ROLES] + [("member_official", "C"), ("member_coordinator", "C")]
-ROLE_SUBJECTS += [("researcher", "C"), ("alumnus", "C")]
+@override_settings(ROOT_URLCONF=LEAK_URLS)
+def test_the_matrix_reports_a_list_that_skips_the_policy(open_world):
+    route = authz.ClassifiedListRoute("matrix_leak_list", _make_resource, lambda: "/matrix-leak/")
+    with _planted(route):
+        outcome = matrix.check_route(open_world, REGISTRY["matrix_leak_list"])
+    assert any(failure.startswith("matrix_leak_list | researcher@C: shows") for failure in outcome.failures)
+    assert not any("rso_admin" in failure for failure in outcome.failures)  # the RSO may see it all
 
 
-@pytest.mark.parametrize(("role", "position"), ROLE_SUBJECTS)
-@pytest.mark.parametrize("route_name", ROLE_ROUTES)
-def test_role_route(route_name, role, position, client, make_user, cast, role_context):
-    route = REGISTRY[route_name]
-    allowed = role in route.allowed
-    if (
-        role == "member_coordinator"
-        and position == "C"
-        and route_name.startswith("accounts:")
-        and route_name
-        not in {
-            "accounts:people_list",
-            "accounts:invitation_create",
-            "accounts:preferences",
-            "accounts:invitation_accept",
-        }
-    ):
-        allowed = False  # a coordinator manages only their own member's people
-    if route.own_member_only and position not in (None, "A"):
-        allowed = False
-    client, _user = _client_for(client, make_user, cast, role, position)
-    data = route.data(role_context) if callable(route.data) else route.data
-    response = _request(client, route.method, route.path(role_context), data, route.api)
-    if allowed:
-        expected = route.success_status if isinstance(route.success_status, tuple) else (route.success_status,)
-        assert response.status_code in expected, (route_name, role, position, response.status_code)
-    elif role == "anonymous":
-        default = 401 if route.api else 302
-        assert response.status_code == (route.anonymous_status or default), (route_name, role, response.status_code)
-    else:
-        assert response.status_code == route.denied_status, (route_name, role, position, response.status_code)
+@override_settings(ROOT_URLCONF=LEAK_URLS)
+def test_the_matrix_reports_a_page_cached_for_one_readership_and_served_to_another(open_world):
+    route = authz.ClassifiedRoute(
+        "matrix_leak_cached", _make_resource, lambda record: f"/matrix-leak/cached/{record.pk}/"
+    )
+    with _planted(route):
+        outcome = matrix.check_route(open_world, REGISTRY["matrix_leak_cached"])
+    # The RSO reads first and warms the cache; narrower readers are then served the RSO's page.
+    assert "matrix_leak_cached | member_official@C | secretariat: expected 404, got 200" in outcome.failures
+    assert "matrix_leak_cached | anonymous | members: expected 404, got 200" in outcome.failures
+    assert not any("rso_" in failure for failure in outcome.failures)

@@ -170,8 +170,12 @@ def test_two_workers_at_once_deliver_each_of_twenty_emails_exactly_once(worker_p
         send_mail(f"Notice {number}", "Body", None, [f"member{number}@example.org"])
     expected = sorted(OutboundEmail.objects.values_list("message_id", flat=True))
 
-    # when
+    # when (the server stalls the first sends until both workers are sending, so neither can take
+    # all twenty alone however busy the machine is)
+    smtp_server.hold()
     workers = [worker_processes.start("--batch", "--worker-id", f"w{n}") for n in range(2)]
+    wait_until(lambda: smtp_server.held >= 2, what="both workers sending at once")
+    smtp_server.release()
     for worker in workers:
         assert worker.wait(timeout=30) == 0, worker_processes.logs()
 

@@ -127,16 +127,17 @@ class ActionItem(ClassifiedModel, TimeStampedModel):
 
         return reverse("meetings:action_detail", kwargs={"pk": self.pk})
 
-    # -- read by the policy: a part of its meeting, following the outcomes' rule (an action is
-    # agreed with the outcomes, so it is not read before them)
+    # -- read by the policy: a part of its meeting; an action agreed with an outcome follows the
+    # outcomes' rule (it is not read before the outcomes are published, but by the meeting's managers)
     policy_parent = "meeting"
 
     @classmethod
     def policy_condition(cls, user, prefix: str = "") -> Q | None:
-        return outcomes_shown_q(user, f"{prefix}meeting__")
+        shown = outcomes_shown_q(user, f"{prefix}meeting__")
+        return None if shown is None else Q(**{f"{prefix}outcome__isnull": True}) | shown
 
     def policy_condition_met(self, user) -> bool:
-        return outcomes_shown(user, self.meeting)
+        return self.outcome_id is None or outcomes_shown(user, self.meeting)
 
     def clean(self):
         super().clean()

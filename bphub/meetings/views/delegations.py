@@ -178,8 +178,8 @@ def _invited_message(request, invited) -> None:
 # -- delegations ----------------------------------------------------------------------------
 
 
-@login_required
 def delegation_list(request, pk: int):
+    """The delegations the reader may see (`permissions.delegations_visible_to`), as the API lists them."""
     meeting = get_meeting_or_404(request.user, pk)
     manages = can_manage_meeting(request.user, meeting)
     delegations = list(delegations_for(request.user, meeting))

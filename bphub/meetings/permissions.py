@@ -167,6 +167,19 @@ def owns_action(user, action: ActionItem) -> bool:
     return False
 
 
+def action_owner_users(action: ActionItem) -> QuerySet:
+    """The active accounts that own `action` (see `owns_action`): the owning member's coordinators and
+    officials, the owning body's co-chairs, or the RSO's staff."""
+    from bphub.accounts.models import RSO_ROLES, Role, User
+
+    users = User.objects.filter(is_active=True)
+    if action.owner_kind == ActionItem.Owner.MEMBER:
+        return users.filter(member_id=action.owner_member_id, role__in=[Role.MEMBER_COORDINATOR, Role.MEMBER_OFFICIAL])
+    if action.owner_kind == ActionItem.Owner.BODY:
+        return users.filter(role=Role.WG_CO_CHAIR, chaired_bodies=action.owner_body_id).distinct()
+    return users.filter(role__in=RSO_ROLES)
+
+
 def can_edit_work_plan(user, body) -> bool:
     """A body's forward work plan is kept by its co-chairs and the RSO."""
     return policy.runs_body(user, body.pk)

@@ -172,9 +172,7 @@ def public_feed_meetings() -> QuerySet:
 
 def personal_feed_meetings(user) -> QuerySet:
     """What `user` may see now through the policy, drafts left out (even their managers')."""
-    return meetings_visible_to(user).filter(ends_at__gte=feed_window_start()).exclude(
-        status=Meeting.Status.DRAFT
-    )
+    return meetings_visible_to(user).filter(ends_at__gte=feed_window_start()).exclude(status=Meeting.Status.DRAFT)
 
 
 def group_feed_meetings(body, user=None) -> QuerySet:

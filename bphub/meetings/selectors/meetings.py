@@ -171,7 +171,7 @@ class AgendaDay:
 
 
 def _span(start: datetime | None, end: datetime | None, tz, day) -> str:
-    """"09:00–10:30" in `tz`, naming the weekday of a time that falls on another day than `day`."""
+    """ "09:00–10:30" in `tz`, naming the weekday of a time that falls on another day than `day`."""
     if start is None:
         return ""
     s = timezone.localtime(start, tz)
@@ -300,9 +300,22 @@ def series_list_visible_to(user) -> list[tuple[MeetingSeries, int, Meeting | Non
         meetings_readable_by(user)
         .filter(series__isnull=False)
         .select_related("series", "series__group")
-        .only("id", "title", "number", "starts_at", "ends_at", "time_zone", "status", "classification",
-              "series__id", "series__code", "series__name", "series__kind", "series__group__code",
-              "series__group__id")
+        .only(
+            "id",
+            "title",
+            "number",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "status",
+            "classification",
+            "series__id",
+            "series__code",
+            "series__name",
+            "series__kind",
+            "series__group__code",
+            "series__group__id",
+        )
         .order_by("series__code", "-starts_at")
     )
     grouped: dict[int, list] = {}

@@ -98,8 +98,9 @@ class DelegationSummary:
 
 
 def delegation_summary(user, meeting: Meeting) -> DelegationSummary:
-    """Counts of the meeting's delegations by status and the reader's own member's (one query)."""
-    rows = list(meeting.delegations.values_list("pk", "member_id", "member__code", "status"))
+    """Counts of the meeting's delegations that `user` may see, by status, and the reader's own member's
+    among them (one query, besides the reader's seats the policy caches for the request)."""
+    rows = list(delegations_visible_to(user, meeting).values_list("pk", "member_id", "member__code", "status"))
     counts = Counter(row[3] for row in rows)
     member_id = policy.acting_member_id(user)
     own = None

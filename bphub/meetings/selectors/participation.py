@@ -30,6 +30,15 @@ def delegations_for(user, meeting: Meeting) -> QuerySet:
     )
 
 
+def readable_people(user, delegates) -> set[int]:
+    """The focal points among `delegates` whose directory record `user` may see (names of the others
+    are not shown, as on the participant list)."""
+    person_ids = {delegate.focal_point_id for delegate in delegates}
+    if not person_ids:
+        return set()
+    return set(policy.visible_to(FocalPoint.all_objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
+
+
 @dataclass
 class Participant:
     delegate: Delegate

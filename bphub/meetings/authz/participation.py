@@ -73,7 +73,11 @@ def _started_meeting_attendance_path(ctx) -> str:
 register(
     RoleRoute("meetings:meeting_invite", lambda ctx: f"/meetings/{_open_meeting().pk}/invite/", allowed=RSO),
     RoleRoute(
-        "meetings:delegation_list", _delegation_path(), allowed=NOMINATORS, own_member_only=True, anonymous_status=404
+        "meetings:delegation_list",
+        lambda ctx: _delegation_path()(ctx).removesuffix(f"{ctx['member'].code}/"),  # the list, not one delegation
+        allowed=NOMINATORS,
+        own_member_only=True,
+        anonymous_status=404,
     ),
     RoleRoute("meetings:delegation_edit", _delegation_path(), allowed=NOMINATORS, own_member_only=True),
     RoleRoute(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, Invitation, Role, User
+from bphub.accounts.signals import user_deactivated
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.tokens import token_digest
@@ -68,8 +69,14 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
         audit_record(verb="invitation.revoked", actor=actor, target=superseded, request=request, reason="superseded")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        email=email, full_name=full_name.strip(), role=role, member=member, agency=agency,
-        token_hash=token_digest(token), invited_by=actor, expires_at=now + INVITATION_VALID_FOR,
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        member=member,
+        agency=agency,
+        token_hash=token_digest(token),
+        invited_by=actor,
+        expires_at=now + INVITATION_VALID_FOR,
     )
     invitation.full_clean()
     invitation.save()
@@ -82,8 +89,14 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
         from_email=None,
         recipient_list=[email],
     )
-    audit_record(verb="invitation.created", actor=actor, target=invitation, request=request, role=role,
-                 member=member.code if member else None)
+    audit_record(
+        verb="invitation.created",
+        actor=actor,
+        target=invitation,
+        request=request,
+        role=role,
+        member=member.code if member else None,
+    )
     return invitation, token
 
 
@@ -115,8 +128,13 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used. Sign in instead."), code="used")
-    user = User(email=invitation.email, full_name=invitation.full_name, role=invitation.role,
-                member=invitation.member, agency=invitation.agency)
+    user = User(
+        email=invitation.email,
+        full_name=invitation.full_name,
+        role=invitation.role,
+        member=invitation.member,
+        agency=invitation.agency,
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -162,8 +180,11 @@ def user_change_role(
     _check_role_and_member(actor=actor, role=role, member=member, agency=agency)
     chaired_bodies = list(chaired_bodies) if role == Role.WG_CO_CHAIR else []
     _check_chaired_bodies(member=member, bodies=chaired_bodies)
-    before = {"role": user.role, "member": user.member.code if user.member else None,
-              "chaired_bodies": sorted(user.chaired_bodies.values_list("code", flat=True))}
+    before = {
+        "role": user.role,
+        "member": user.member.code if user.member else None,
+        "chaired_bodies": sorted(user.chaired_bodies.values_list("code", flat=True)),
+    }
     user.role, user.member, user.agency = role, member, agency
     if role != Role.RSO_ADMIN:
         # Django admin access belongs to RSO admins only: a changed role takes it away.
@@ -171,8 +192,11 @@ def user_change_role(
     user.full_clean()
     user.save()
     user.chaired_bodies.set(chaired_bodies)
-    after = {"role": role, "member": member.code if member else None,
-             "chaired_bodies": sorted(body.code for body in chaired_bodies)}
+    after = {
+        "role": role,
+        "member": member.code if member else None,
+        "chaired_bodies": sorted(body.code for body in chaired_bodies),
+    }
     audit_record(verb="user.role_changed", actor=actor, target=user, request=request, before=before, after=after)
     return user
 
@@ -190,8 +214,12 @@ def _check_chaired_bodies(*, member, bodies) -> None:
     )
     refused = sorted(body.code for body in bodies if body.pk not in held)
     if refused:
-        raise ValidationError({"chaired_bodies": _("%(member)s does not co-chair %(bodies)s today.") % {
-            "member": member, "bodies": ", ".join(refused)}})
+        raise ValidationError(
+            {
+                "chaired_bodies": _("%(member)s does not co-chair %(bodies)s today.")
+                % {"member": member, "bodies": ", ".join(refused)}
+            }
+        )
 
 
 def user_sessions_end_all(*, user: User) -> int:
@@ -204,7 +232,8 @@ def user_sessions_end_all(*, user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User, request=None) -> User:
-    """Deactivate a person: sessions end on the server and API tokens stop working at once."""
+    """Deactivate a person: sessions end on the server; API tokens and every other secret address
+    (`signals.user_deactivated`) stop working at once and stay stopped after a reactivation."""
     if not can_manage_user(actor, user) or actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate this person."))
     user.is_active = False
@@ -212,6 +241,8 @@ def user_deactivate(*, actor: User, user: User, request=None) -> User:
     user.save(update_fields=["is_active", "deactivated_at"])
     ended = user_sessions_end_all(user=user)
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # Secrets other apps issued (personal calendar feed addresses) end for good, not just while inactive.
+    user_deactivated.send(sender=User, user=user, actor=actor)
     audit_record(verb="user.deactivated", actor=actor, target=user, request=request, sessions_ended=ended)
     return user
 

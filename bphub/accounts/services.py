@@ -69,14 +69,8 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
         audit_record(verb="invitation.revoked", actor=actor, target=superseded, request=request, reason="superseded")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        email=email,
-        full_name=full_name.strip(),
-        role=role,
-        member=member,
-        agency=agency,
-        token_hash=token_digest(token),
-        invited_by=actor,
-        expires_at=now + INVITATION_VALID_FOR,
+        email=email, full_name=full_name.strip(), role=role, member=member, agency=agency,
+        token_hash=token_digest(token), invited_by=actor, expires_at=now + INVITATION_VALID_FOR,
     )
     invitation.full_clean()
     invitation.save()
@@ -89,14 +83,8 @@ def invitation_create(*, actor: User, email: str, full_name: str, role: str, mem
         from_email=None,
         recipient_list=[email],
     )
-    audit_record(
-        verb="invitation.created",
-        actor=actor,
-        target=invitation,
-        request=request,
-        role=role,
-        member=member.code if member else None,
-    )
+    audit_record(verb="invitation.created", actor=actor, target=invitation, request=request, role=role,
+                 member=member.code if member else None)
     return invitation, token
 
 
@@ -128,13 +116,8 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used. Sign in instead."), code="used")
-    user = User(
-        email=invitation.email,
-        full_name=invitation.full_name,
-        role=invitation.role,
-        member=invitation.member,
-        agency=invitation.agency,
-    )
+    user = User(email=invitation.email, full_name=invitation.full_name, role=invitation.role,
+                member=invitation.member, agency=invitation.agency)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -180,11 +163,8 @@ def user_change_role(
     _check_role_and_member(actor=actor, role=role, member=member, agency=agency)
     chaired_bodies = list(chaired_bodies) if role == Role.WG_CO_CHAIR else []
     _check_chaired_bodies(member=member, bodies=chaired_bodies)
-    before = {
-        "role": user.role,
-        "member": user.member.code if user.member else None,
-        "chaired_bodies": sorted(user.chaired_bodies.values_list("code", flat=True)),
-    }
+    before = {"role": user.role, "member": user.member.code if user.member else None,
+              "chaired_bodies": sorted(user.chaired_bodies.values_list("code", flat=True))}
     user.role, user.member, user.agency = role, member, agency
     if role != Role.RSO_ADMIN:
         # Django admin access belongs to RSO admins only: a changed role takes it away.
@@ -192,11 +172,8 @@ def user_change_role(
     user.full_clean()
     user.save()
     user.chaired_bodies.set(chaired_bodies)
-    after = {
-        "role": role,
-        "member": member.code if member else None,
-        "chaired_bodies": sorted(body.code for body in chaired_bodies),
-    }
+    after = {"role": role, "member": member.code if member else None,
+             "chaired_bodies": sorted(body.code for body in chaired_bodies)}
     audit_record(verb="user.role_changed", actor=actor, target=user, request=request, before=before, after=after)
     return user
 
@@ -214,12 +191,8 @@ def _check_chaired_bodies(*, member, bodies) -> None:
     )
     refused = sorted(body.code for body in bodies if body.pk not in held)
     if refused:
-        raise ValidationError(
-            {
-                "chaired_bodies": _("%(member)s does not co-chair %(bodies)s today.")
-                % {"member": member, "bodies": ", ".join(refused)}
-            }
-        )
+        raise ValidationError({"chaired_bodies": _("%(member)s does not co-chair %(bodies)s today.") % {
+            "member": member, "bodies": ", ".join(refused)}})
 
 
 def user_sessions_end_all(*, user: User) -> int:

@@ -30,6 +30,7 @@ from bphub.accounts.testing import force_login_with_mfa
 from bphub.core.models import Classification
 from bphub.core.tests.policy_world import build_world, new_feed_path, probe
 from bphub.meetings.models import CLASSIFICATION_RANK, Delegation, Meeting
+from bphub.meetings.services.common import meeting_touch
 from bphub.meetings.services.delegations import delegation_approve, delegation_return
 from bphub.meetings.services.lifecycle import meeting_publish_outcomes, meeting_update
 
@@ -111,12 +112,14 @@ class PartsFollowTheirMeeting(RuleBasedStateMachine):
 
     @rule(marker=st.sampled_from(MEETINGS))
     def take_outcomes_back(self, marker):
-        """Outcomes published → held. No service moves a meeting back: written directly."""
+        """Outcomes published → held. No service moves a meeting back: written directly, and the meeting
+        marked changed as every meetings service does (`meeting_touch`), so cached pages are rebuilt."""
         meeting = self.meeting(marker)
         if meeting.status != Meeting.Status.OUTCOMES_PUBLISHED:
             return
         self.note = f"take the outcomes of {marker} back"
         Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+        meeting_touch(meeting.pk)
         self.changed_meetings.add(marker)
 
     @rule(marker=st.sampled_from(MEETINGS))

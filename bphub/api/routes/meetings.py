@@ -21,7 +21,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY
 from bphub.api.errors import ApiError
 from bphub.api.pagination import PageNumberPagination
@@ -45,6 +44,7 @@ from bphub.meetings.models import (
     Outcome,
     zone,
 )
+from bphub.meetings.selectors.participation import delegations_for
 from bphub.meetings.services.actions import action_progress
 
 router = Router(tags=["meetings"], auth=AUTH_OPTIONAL)
@@ -52,63 +52,14 @@ router = Router(tags=["meetings"], auth=AUTH_OPTIONAL)
 TEXT_MAX_LENGTH = 5000
 
 
-# --- reads through the policy ---------------------------------------------------------------
-def _shown_drafts(user, prefix: str = "") -> Q:
-    """Drafts only for the people who run them: the RSO reads them all, a working-group co-chair
-    those of the bodies they co-chair (`permissions.can_manage_meeting`); nobody else any."""
-    if permissions.is_rso(user):
-        return Q()
-    condition = ~Q(**{f"{prefix}status": Meeting.Status.DRAFT})
-    chaired = permissions.chaired_body_ids(user)
-    if chaired:
-        condition |= Q(**{f"{prefix}group_id__in": chaired})
-    return condition
-
-
-def _meetings(user):
-    """The meetings `user` may read."""
-    return policy.visible_to(Meeting.objects.filter(_shown_drafts(user)), user)
-
-
-def _document_queryset(user):
-    """Documents of a body, or of a meeting whose draft `user` may see."""
-    drafts = _shown_drafts(user, "meeting__")
-    return Document.objects.filter(Q(meeting__isnull=True) | drafts) if drafts else Document.objects.all()
-
-
-def _documents(user):
-    """The documents `user` may read (approved participants' grant included), none of a hidden draft."""
-    return policy.visible_to(_document_queryset(user), user)
-
-
-def _outcomes(user):
-    return policy.visible_to(Outcome.objects.filter(_shown_drafts(user, "meeting__")), user)
-
-
-def _actions(user):
-    return policy.visible_to(ActionItem.objects.filter(_shown_drafts(user, "meeting__")), user)
-
-
-def _get_meeting(user, meeting_id: int) -> Meeting:
-    return policy.get_visible_or_404(
-        Meeting.objects.filter(_shown_drafts(user)).select_related("series", "group", "host"), user, pk=meeting_id
-    )
-
-
-def _get_document(user, document_id: int) -> Document:
-    return policy.get_visible_or_404(
-        _document_queryset(user).select_related("meeting", "group", "current_version"), user, pk=document_id
-    )
-
-
-def _get_action(user, action_id: int) -> ActionItem:
-    return policy.get_visible_or_404(
-        ActionItem.objects.filter(_shown_drafts(user, "meeting__")).select_related(
-            "meeting", "meeting__series", "owner_member", "owner_body"
-        ),
-        user,
-        pk=action_id,
-    )
+# --- reads through the policy (the meetings app's one version of each rule) -------------------
+_meetings = permissions.meetings_visible_to
+_documents = permissions.documents_visible_to
+_outcomes = permissions.outcomes_visible_to
+_actions = permissions.actions_visible_to
+_get_meeting = permissions.get_meeting_or_404
+_get_document = permissions.get_document_or_404
+_get_action = permissions.get_action_or_404
 
 
 def _day_start(day: date) -> datetime:
@@ -438,17 +389,6 @@ class DelegationOut(Schema):
         return list(obj.delegates.all())
 
 
-def _delegations_shown(user, meeting: Meeting):
-    """Approved delegations for every reader; a coordinator's own member's in any status; all for managers."""
-    delegations = Delegation.objects.filter(meeting=meeting)
-    if permissions.can_manage_meeting(user, meeting):
-        return delegations
-    shown = Q(status=Delegation.Status.APPROVED)
-    if policy.role_of(user) == "member_coordinator" and user.member_id:
-        shown |= Q(member_id=user.member_id)
-    return delegations.filter(shown)
-
-
 @router.get("/meetings/{meeting_id}/delegations", response={200: list[DelegationOut], 404: ErrorOut},
             url_name="meeting_delegations", openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
@@ -458,9 +398,7 @@ def delegations(request, meeting_id: int):
     meeting see all. Names only, no contact details. 404 when you may not read the meeting."""
     refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
-    found = _delegations_shown(request.auth, record).select_related("member").prefetch_related(
-        Prefetch("delegates", queryset=Delegate.objects.select_related("focal_point").order_by("position", "id"))
-    ).order_by("member__code")
+    found = delegations_for(request.auth, record)
     people = Delegate.objects.filter(delegation__in=found.values("pk")).values("focal_point_id")
     request._shown_people = set(
         policy.visible_to(FocalPoint.objects.filter(pk__in=people), request.auth).values_list("pk", flat=True)
@@ -607,9 +545,7 @@ def outcomes(request, meeting_id: int):
     outcomes are written to the audit log."""
     refuse_unknown_params(request, set())
     record = _meeting_read(request, meeting_id)
-    found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")
-    if not permissions.outcomes_shown(request.auth, record):
-        found = found.none()  # not yet published: only the people who run the meeting read them
+    found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")  # published, or yours to run
     for outcome in found.filter(classification__in=[Classification.RESTRICTED, Classification.SECRETARIAT]):
         audit_sensitive_read(user=request.auth, record=outcome, request=request, via="api")
     return found
@@ -670,7 +606,7 @@ class ActionItemUpdateOut(Schema):
 
     @staticmethod
     def resolve_author(obj, context):
-        if obj.author_id is None or policy.role_of(_caller(context)) not in (*MEMBER_ROLES, *RSO_ROLES):
+        if obj.author_id is None or not permissions.may_see_update_authors(_caller(context)):
             return None
         return obj.author.full_name
 

@@ -30,7 +30,13 @@ from bphub.meetings.forms.participation import (
     ReturnForm,
 )
 from bphub.meetings.models import Delegation
-from bphub.meetings.permissions import can_manage_meeting, can_nominate, get_meeting_for_management, get_meeting_or_404
+from bphub.meetings.permissions import (
+    can_manage_meeting,
+    can_nominate,
+    can_read_note_verbale,
+    get_meeting_for_management,
+    get_meeting_or_404,
+)
 from bphub.meetings.selectors.participation import delegations_for, participant_list
 from bphub.meetings.services.delegations import (
     attendance_record,
@@ -172,13 +178,16 @@ def _invited_message(request, invited) -> None:
 # -- delegations ----------------------------------------------------------------------------
 
 
-@login_required
 def delegation_list(request, pk: int):
+    """The delegations the reader may see (`permissions.delegations_visible_to`), as the API lists them."""
     meeting = get_meeting_or_404(request.user, pk)
     manages = can_manage_meeting(request.user, meeting)
-    delegations = list(delegations_for(request.user, meeting, manages=manages))
+    delegations = list(delegations_for(request.user, meeting))
     if not manages and not delegations:
         raise Http404
+    for delegation in delegations:
+        delegation.may_open = can_nominate(request.user, delegation) or manages
+        delegation.may_read_note = can_read_note_verbale(request.user, delegation, meeting)
     return render(
         request,
         "meetings/participation/delegation_list.html",
@@ -311,10 +320,7 @@ def note_verbale_download(request, pk: int, code: str):
     """The note verbale, for the meeting's managers (the RSO included) and the member's coordinators."""
     meeting = get_meeting_or_404(request.user, pk)
     delegation = _delegation(meeting, code)
-    is_coordinator = (
-        policy.role_of(request.user) == "member_coordinator" and request.user.member_id == delegation.member_id
-    )
-    if not (is_coordinator or can_manage_meeting(request.user, meeting)) or not delegation.note_verbale:
+    if not can_read_note_verbale(request.user, delegation, meeting) or not delegation.note_verbale:
         raise Http404
     audit_record(verb="delegation.note_verbale_read", actor=request.user, target=delegation, request=request)
     try:

@@ -10,7 +10,10 @@ the permissions or the selectors, so a bug there shows as a difference instead o
 The rule it holds every part to: a part of a meeting (document, outcome, action item, agenda,
 delegation) is readable only if its meeting is readable by that reader at that moment, and the
 part's own classification and release allow it too. An approved delegate reads nothing more than
-that: their part in a meeting never opens what their member may not read.
+that, but for one grant (the policy's): their part in a meeting opens its body-level documents
+while the meeting itself is readable to them; never a document released to other members, nor a
+secretariat one, nor anything of a meeting they may not read; and a person the directory has
+retired (an inactive focal point) has no part any more.
 """
 
 import json
@@ -251,7 +254,23 @@ def sees_part(user, part) -> bool:
         return False
     if isinstance(part, Outcome) and meeting.status not in PUBLISHED and not manages(user, meeting):
         return False
+    if isinstance(part, Document) and part.classification == Classification.BODY and participates(user, meeting):
+        return True  # the participants' grant: a readable meeting's body-level documents, nothing more
     return classification_allows(user, part)
+
+
+def participates(user, meeting: Meeting) -> bool:
+    """An approved participant: a person (an active focal point) of an approved delegation to the
+    meeting, whose account acts for a member."""
+    _role, member_id = _acts_for(user)
+    if member_id is None:
+        return False
+    return Delegation.objects.filter(
+        meeting=meeting,
+        status=Delegation.Status.APPROVED,
+        delegates__focal_point__user=user,
+        delegates__focal_point__is_active=True,
+    ).exists()
 
 
 # --- the probe ----------------------------------------------------------------------------------
@@ -356,7 +375,23 @@ def probe_reader(world: World, reader: Reader, meeting_markers=None) -> list[str
                 expected,
                 f"zqnote {part_marker(record)}" in notes,
             )
+    problems += _probe_overviews(world, reader, meetings, [*documents, *outcomes, *actions])
     problems += _probe_feeds(world, reader, meetings)
+    return problems
+
+
+def _probe_overviews(world: World, reader: Reader, meetings: list, parts: list) -> list[str]:
+    """Pages that pick some meetings and parts by their own rules (the home page, the meeting list,
+    the bodies' workspaces): whatever they name, the reader must be allowed to read."""
+    problems, user = [], reader.user
+    pages = ["/", "/meetings/", *(f"/meetings/groups/{body.code}/" for body in world.bodies.values())]
+    for path in pages:
+        content = _text(reader.client.get(path))
+        for record in [*meetings, *parts]:
+            marker = part_marker(record)
+            allowed = sees_meeting(user, record) if isinstance(record, Meeting) else sees_part(user, record)
+            if marker in content and not allowed:
+                problems.append(f"{reader.key}: {path} names {marker}, which they may not read")
     return problems
 
 

@@ -141,3 +141,33 @@ def test_an_approved_delegate_reads_nothing_of_a_meeting_hidden_from_them(world)
             }
     found = text(client, "/meetings/documents/", {"q": SEARCH_WORD})
     assert "zqmbdoczq" not in found and "zqmbzq" not in found and "zqmrzq" not in found
+
+
+def widen_mb_to_members(world):
+    meeting_update(meeting=world.meetings["mb"], actor=world.admin, classification="members")
+
+
+def test_an_approved_delegate_reads_the_body_documents_of_a_meeting_they_may_read(world):
+    """The participants' grant, kept within its bounds: once `mb` is open to all members, D's
+    approved delegate reads its W1 document; D's other officials and the B-only document stay shut."""
+    widen_mb_to_members(world)
+    meeting = world.meetings["mb"]
+    body_document = meeting.documents.get(title__en="Document zqmbdoczq")
+    only_for_b = meeting.documents.get(title__en="Document zqmbnarrowzq")
+    delegate, colleague = world.readers["del_d"].client, world.readers["off_d"].client
+    assert answers(delegate, f"/meetings/{meeting.pk}/") == 200
+    assert {answers(delegate, path) for path in document_routes(body_document)} == {200}
+    assert {answers(colleague, path) for path in document_routes(body_document)} == {404}
+    assert {answers(delegate, path) for path in document_routes(only_for_b)} == {404}
+
+
+def test_a_delegate_whose_focal_point_is_retired_loses_the_participants_grant(world):
+    """A person the directory retired (an inactive focal point, as a merge leaves a duplicate) has no
+    part in a meeting any more, even while their account stays active."""
+    widen_mb_to_members(world)
+    body_document = world.meetings["mb"].documents.get(title__en="Document zqmbdoczq")
+    person = world.readers["del_d"].user.focal_point
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    delegate = world.readers["del_d"].client
+    assert {answers(delegate, path) for path in document_routes(body_document)} == {404}

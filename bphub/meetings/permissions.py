@@ -99,6 +99,27 @@ def get_action_for_update(user, pk) -> ActionItem:
     return action
 
 
+def get_delegation_of_meeting(meeting: Meeting, code: str) -> Delegation:
+    """The delegation of the member `code` to `meeting` (a meeting the caller already checked the user
+    may manage or read for this purpose); Http404 when there is none."""
+    try:
+        return Delegation.objects.select_related("member", "meeting", "decided_by", "submitted_by").get(
+            meeting=meeting, member__code=code.upper()
+        )
+    except Delegation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_delegation_for_nomination(user, pk, code: str) -> Delegation:
+    """The delegation, if `user` may nominate for its member or manages the meeting; Http404 otherwise."""
+    meeting = get_meeting_or_404(user, pk)
+    delegation = get_delegation_of_meeting(meeting, code)
+    delegation.meeting = meeting
+    if not (can_nominate(user, delegation) or manages_readable_meeting(user, meeting)):
+        raise Http404
+    return delegation
+
+
 # -- managing ------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,15 @@ def delegations_for(user, meeting: Meeting) -> QuerySet:
     )
 
 
+def readable_people(user, delegates) -> set[int]:
+    """The focal points among `delegates` whose directory record `user` may see (names of the others
+    are not shown, as on the participant list)."""
+    person_ids = {delegate.focal_point_id for delegate in delegates}
+    if not person_ids:
+        return set()
+    return set(policy.visible_to(FocalPoint.all_objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
+
+
 @dataclass
 class Participant:
     delegate: Delegate
@@ -98,8 +107,9 @@ class DelegationSummary:
 
 
 def delegation_summary(user, meeting: Meeting) -> DelegationSummary:
-    """Counts of the meeting's delegations by status and the reader's own member's (one query)."""
-    rows = list(meeting.delegations.values_list("pk", "member_id", "member__code", "status"))
+    """Counts of the meeting's delegations that `user` may see, by status, and the reader's own member's
+    among them (one query, besides the reader's seats the policy caches for the request)."""
+    rows = list(delegations_visible_to(user, meeting).values_list("pk", "member_id", "member__code", "status"))
     counts = Counter(row[3] for row in rows)
     member_id = policy.acting_member_id(user)
     own = None

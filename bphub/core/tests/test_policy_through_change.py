@@ -12,7 +12,7 @@ taken back (outcomes published → held), a returned delegation is submitted aga
 RSO approves it, parts are narrowed before their meeting is, and a focal point is deactivated.
 
 Each example runs in a savepoint rolled back at its end. Cost: BPHUB_POLICY_EXAMPLES (default 2)
-examples of BPHUB_POLICY_STEPS (default 4) changes; a failure names every difference of the step.
+examples of BPHUB_POLICY_STEPS (default 5) changes; a failure names every difference of the step.
 """
 
 import os
@@ -35,7 +35,7 @@ from bphub.meetings.services.delegations import delegation_approve, delegation_r
 from bphub.meetings.services.lifecycle import meeting_publish_outcomes, meeting_update
 
 EXAMPLES = int(os.environ.get("BPHUB_POLICY_EXAMPLES", "2"))
-STEPS = int(os.environ.get("BPHUB_POLICY_STEPS", "4"))
+STEPS = int(os.environ.get("BPHUB_POLICY_STEPS", "5"))
 
 # The readers whose answers a change can move (RSO staff read everything; a researcher reads as the public).
 READERS = ("anon", "off_b", "off_c", "off_d", "cochair_w1", "del_c", "del_d")

@@ -16,6 +16,7 @@ from bphub.meetings.services.lifecycle import meeting_update
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
+    settings.API_RATE_LIMIT_ANONYMOUS = settings.API_RATE_LIMIT_TOKEN = "100000/m"
     return build_world(feeds=False)
 
 

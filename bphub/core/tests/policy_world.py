@@ -382,11 +382,13 @@ def probe_reader(world: World, reader: Reader, meeting_markers=None) -> list[str
 
 def _probe_overviews(world: World, reader: Reader, meetings: list, parts: list) -> list[str]:
     """Pages that pick some meetings and parts by their own rules (the home page, the meeting list,
-    the bodies' workspaces): whatever they name, the reader must be allowed to read."""
+    the bodies' workspaces, the weekly digest): whatever they name, the reader must be allowed to read."""
     problems, user = [], reader.user
     pages = ["/", "/meetings/", *(f"/meetings/groups/{body.code}/" for body in world.bodies.values())]
-    for path in pages:
-        content = _text(reader.client.get(path))
+    contents = [(path, _text(reader.client.get(path))) for path in pages]
+    if user is not None and user.is_active:
+        contents.append(("the weekly digest", _digest_text(user)))
+    for path, content in contents:
         for record in [*meetings, *parts]:
             marker = part_marker(record)
             allowed = sees_meeting(user, record) if isinstance(record, Meeting) else sees_part(user, record)
@@ -443,6 +445,14 @@ def _probe_meeting(reader: Reader, meeting: Meeting, documents, outcomes, action
             part_marker(action) in listed,
         )
     return problems
+
+
+def _digest_text(user) -> str:
+    """Everything the weekly digest would tell `user` about the week up to now."""
+    from bphub.communications.services.digest import digest_collect
+
+    digest = digest_collect(user, week_start=timezone.now() + timedelta(minutes=1))
+    return " ".join(f"{item.title} {item.note}" for section in digest.sections for item in section.items)
 
 
 def _probe_feeds(world: World, reader: Reader, meetings: list) -> list[str]:

@@ -200,6 +200,7 @@ class Document(ClassifiedModel, TimeStampedModel):
             delegation__meeting_id=models.OuterRef(f"{prefix}meeting_id"),
             delegation__status=Delegation.Status.APPROVED,
             focal_point__user_id=person_id,
+            focal_point__is_active=True,  # a person the directory retired has no part any more
         )
         return Q(**{f"{prefix}classification": Classification.BODY}) & models.Exists(participates)
 
@@ -220,6 +221,7 @@ def is_approved_participant(person_id: int, meeting_id: int) -> bool:
         delegation__meeting_id=meeting_id,
         delegation__status=Delegation.Status.APPROVED,
         focal_point__user_id=person_id,
+        focal_point__is_active=True,
     ).exists()
 
 

@@ -38,6 +38,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from bphub.core.policy import CLASSIFICATION_RANK
+
 BATCH = 5000
 FIRST_DAY = date(2022, 1, 3)
 LAST_DAY = date(2026, 12, 31)
@@ -110,7 +112,7 @@ DOC_TYPES = [  # (type, label, share)
     ("co_chairs_statement", "Co-chairs' statement", 2), ("minutes", "Minutes", 4), ("work_plan", "Work plan", 2),
     ("other", "Information note", 12),
 ]
-RANK = {"public": 0, "members": 1, "body": 2, "restricted": 3, "secretariat": 4}
+RANK = CLASSIFICATION_RANK  # the policy's order, widest first
 
 
 def _ordinal(number: int) -> str:

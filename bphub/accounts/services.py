@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, Invitation, Role, User
+from bphub.accounts.signals import user_deactivated
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.tokens import token_digest
@@ -204,7 +205,8 @@ def user_sessions_end_all(*, user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, actor: User, user: User, request=None) -> User:
-    """Deactivate a person: sessions end on the server and API tokens stop working at once."""
+    """Deactivate a person: sessions end on the server; API tokens and every other secret address
+    (`signals.user_deactivated`) stop working at once and stay stopped after a reactivation."""
     if not can_manage_user(actor, user) or actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate this person."))
     user.is_active = False
@@ -212,6 +214,8 @@ def user_deactivate(*, actor: User, user: User, request=None) -> User:
     user.save(update_fields=["is_active", "deactivated_at"])
     ended = user_sessions_end_all(user=user)
     user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # Secrets other apps issued (personal calendar feed addresses) end for good, not just while inactive.
+    user_deactivated.send(sender=User, user=user, actor=actor)
     audit_record(verb="user.deactivated", actor=actor, target=user, request=request, sessions_ended=ended)
     return user
 

@@ -13,6 +13,8 @@ from collections import defaultdict
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema, flatten_properties
 from ninja.schema import NinjaGenerateJsonSchema
 
+from bphub.meetings.models import Kind as MeetingKind
+
 ERROR_REF = {"$ref": REF_TEMPLATE.format(model="ErrorOut")}
 LANG_PARAMETER = {
     "in": "query",
@@ -23,7 +25,14 @@ LANG_PARAMETER = {
 }
 UNSAFE_METHODS = {"post", "put", "patch", "delete"}
 # Types whose qualified name alone does not say what they are.
-NAMES = {"bphub.meetings.models.Kind": "MeetingKind"}
+
+def _dotted(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+# Top-level enums whose class name alone says too little, by where they are defined (not where
+# they are imported from, so that moving a model module keeps the name).
+NAMES = {_dotted(MeetingKind): "MeetingKind"}
 
 
 def _error(description: str, headers: dict | None = None) -> dict:

@@ -11,36 +11,23 @@ Announcing:
 Nobody else announces. Every `get_*` helper answers Http404 for what may not be seen.
 """
 
-from bphub.accounts.models import RSO_ROLES
 from bphub.communications.models import Announcement
 from bphub.core import policy
 
 Audience = Announcement.Audience
 
-
-def is_rso(user) -> bool:
-    return policy.role_of(user) in RSO_ROLES
-
-
-def chaired_body_ids(user) -> set[int]:
-    """The bodies a working-group co-chair co-chairs (cached on the user for the request)."""
-    if policy.role_of(user) != "wg_co_chair":
-        return set()
-    cached = getattr(user, "_chaired_body_ids", None)
-    if cached is None:
-        cached = set(user.chaired_bodies.values_list("pk", flat=True))
-        user._chaired_body_ids = cached
-    return cached
+# The shared rules live in the policy; the communications code reads them from here too.
+is_rso = policy.is_rso
+chaired_body_ids = policy.chaired_body_ids
 
 
 def audiences_for(user) -> list[str]:
     """The kinds of audience `user` may announce to, widest first (empty: may not announce)."""
     if is_rso(user):
         return [Audience.PUBLIC, Audience.ALL_MEMBERS, Audience.BODY, Audience.SUB_REGION, Audience.LIST]
-    role = policy.role_of(user)
-    if role == "wg_co_chair" and chaired_body_ids(user):
+    if chaired_body_ids(user):
         return [Audience.BODY]
-    if role == "member_coordinator":
+    if policy.is_coordinator(user):
         return [Audience.LIST]
     return []
 
@@ -54,7 +41,7 @@ def may_announce_to(user, *, audience: str, body=None, sub_region=None, engageme
     if audience not in audiences_for(user):
         return False
     if audience == Audience.BODY:
-        return body is not None and (is_rso(user) or body.pk in chaired_body_ids(user))
+        return body is not None and policy.runs_body(user, body.pk)
     if audience == Audience.SUB_REGION:
         return sub_region is not None
     if audience == Audience.LIST:

@@ -1,8 +1,8 @@
 """The one access policy: who may see and do what.
 
 Every list, detail page, API route, search, export, feed and notification asks this module:
-- `visible_to(queryset, user)` filters any queryset of a `ClassifiedModel`;
-- `can(user, action, record)` answers an action check on one record;
+- `visible_to(queryset, user)` filters any queryset of a record the policy knows (below);
+- `can_view(user, record)` / `can(user, action, record)` answer for one record;
 - `may(user, capability)` answers role capabilities that are not about one record.
 
 Rules by classification (RSO staff and admins read everything, as the secretariat):
@@ -14,10 +14,18 @@ Rules by classification (RSO staff and admins read everything, as the secretaria
 - secretariat: the RSO only.
 Researchers and alumni read public records only (later modules name what else concerns them).
 
-A model may widen this for people with a part in a record, by declaring it here where the policy
-reads it: a classmethod `policy_grant(user) -> Q | None` (for querysets) and a method
-`policy_grants_view(user) -> bool` (for one record). Meetings use it so that the approved
-participants of a meeting read its documents (`bphub.meetings.models.Document`).
+Records are composed, never copied. A model tells the policy, where the policy reads it:
+- `policy_parent = "meeting"`: the (nullable) foreign key to the record it is a part of. A part is
+  read only while its parent is readable, at the moment of reading, recursively: narrowing a
+  meeting narrows its documents, outcomes, action items, agenda and delegations with it. A part
+  that is not itself classified (an agenda session, a delegation) has only its parent's rule.
+- `policy_condition(user, prefix) -> Q | None` (classmethod) and `policy_condition_met(user) -> bool`:
+  a state rule ANDed to the classification (a draft meeting is its managers'); None: no condition.
+- `policy_grant(user, prefix) -> Q | None` and `policy_grants_view(user) -> bool`: people with a part
+  in the record who read it beyond its classification (a meeting's approved participants and its
+  body-level documents). A grant widens only the record's own classification, never its condition
+  or its parent's rule.
+`prefix` is the field path from the queried model to the model whose rule is asked ("meeting__").
 """
 
 from datetime import date
@@ -27,7 +35,27 @@ from django.http import Http404
 from django.utils import timezone
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
-from bphub.core.models import Classification
+from bphub.core.models import Classification, ClassifiedModel
+
+# From widest to narrowest readership: a part of a record may be narrower than it, never wider.
+CLASSIFICATION_ORDER = (
+    Classification.PUBLIC,
+    Classification.MEMBERS,
+    Classification.BODY,
+    Classification.RESTRICTED,
+    Classification.SECRETARIAT,
+)
+CLASSIFICATION_RANK = {level: rank for rank, level in enumerate(CLASSIFICATION_ORDER)}
+
+
+def classification_is_within(inner: str, outer: str) -> bool:
+    """Is a record at `inner` no wider than its container at `outer`?"""
+    return CLASSIFICATION_RANK[inner] >= CLASSIFICATION_RANK[outer]
+
+
+def classifications_within(outer: str) -> list[str]:
+    """The levels a part of a record at `outer` may take, widest first."""
+    return [level for level in CLASSIFICATION_ORDER if classification_is_within(level, outer)]
 
 
 class Action:
@@ -60,6 +88,9 @@ _CAPABILITIES = {
 }
 
 
+# -- who the user is, as the policy sees it --------------------------------------------------------
+
+
 def role_of(user) -> str | None:
     """The role the policy acts on: None for the anonymous and for deactivated accounts."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -67,11 +98,34 @@ def role_of(user) -> str | None:
     return user.role
 
 
+def is_rso(user) -> bool:
+    """RSO admins and staff: the secretariat, who read and run everything."""
+    return role_of(user) in RSO_ROLES
+
+
+def is_coordinator(user) -> bool:
+    return role_of(user) == "member_coordinator" and user.member_id is not None
+
+
+def is_co_chair(user) -> bool:
+    return role_of(user) == "wg_co_chair"
+
+
+def acts_for_members_people(user) -> bool:
+    """Someone who acts for a member or for the RSO (not a researcher, an alumnus, the public)."""
+    return role_of(user) in MEMBER_ROLES | RSO_ROLES
+
+
 def acting_member_id(user) -> int | None:
     """The member a user acts for, or None (RSO, researchers, alumni, the public)."""
     if role_of(user) in MEMBER_ROLES:
         return user.member_id
     return None
+
+
+def coordinates(user, member_id: int | None) -> bool:
+    """Is `user` a coordinator of the member `member_id`?"""
+    return member_id is not None and is_coordinator(user) and user.member_id == member_id
 
 
 def current_seats(user, on: date | None = None) -> list:
@@ -100,36 +154,121 @@ def seated_body_ids(user, on: date | None = None) -> frozenset[int]:
     return frozenset(seat.body_id for seat in current_seats(user, on))
 
 
+def chaired_body_ids(user) -> frozenset[int]:
+    """The bodies a working-group co-chair co-chairs (one query, cached on the user for the request)."""
+    if not is_co_chair(user):
+        return frozenset()
+    cached = getattr(user, "_policy_chaired_body_ids", None)
+    if cached is None:
+        cached = frozenset(user.chaired_bodies.values_list("pk", flat=True))
+        user._policy_chaired_body_ids = cached
+    return cached
+
+
+def runs_body(user, body_id: int | None) -> bool:
+    """Does `user` run the work of the body `body_id`: the RSO, or one of the body's co-chairs?"""
+    return is_rso(user) or (body_id is not None and body_id in chaired_body_ids(user))
+
+
+def runs_body_q(user, field: str) -> Q | None:
+    """`runs_body` for the rows whose `field` names the body: None (every row) for the RSO."""
+    if is_rso(user):
+        return None
+    return Q(**{f"{field}__in": sorted(chaired_body_ids(user))})
+
+
+def readership_key(user) -> str:
+    """Two readers with the same key read the same records by classification (RSO / a member with
+    its seats today / public). Conditions that depend on the person (a body they co-chair, a
+    meeting they are an approved participant of) must be added to a cache key by the caller."""
+    role = role_of(user)
+    if role in RSO_ROLES:
+        return "rso"
+    if role in MEMBER_ROLES and user.member_id:
+        return f"m{user.member_id}:" + ",".join(str(pk) for pk in sorted(seated_body_ids(user)))
+    return "public"
+
+
 def may(user, capability: str) -> bool:
     return role_of(user) in _CAPABILITIES[capability]
 
 
-def visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The records of `queryset` (a ClassifiedModel queryset) that `user` may see."""
+# -- reading: composed rules ---------------------------------------------------------------------
+
+
+def _and(*conditions: Q | None) -> Q | None:
+    """AND of the conditions, None standing for "no restriction"."""
+    result = None
+    for condition in conditions:
+        if condition is not None:
+            result = condition if result is None else result & condition
+    return result
+
+
+def _classification_rule(model, user, prefix: str) -> Q | None:
+    """The rows of a ClassifiedModel (at `prefix`) `user` reads by classification; None: all."""
     role = role_of(user)
     if role in RSO_ROLES:
-        return queryset
-    grant = queryset.model.policy_grant(user) if hasattr(queryset.model, "policy_grant") else None
+        return None
+    level = f"{prefix}classification"
+    public = Q(**{level: Classification.PUBLIC})
     if role not in MEMBER_ROLES or user.member_id is None:
-        public = Q(classification=Classification.PUBLIC)
-        return queryset.filter(public | grant if grant is not None else public)
+        return public
     member_id = user.member_id
-    released = queryset.model.released_to.through.objects.filter(
-        **{f"{queryset.model._meta.model_name}_id": OuterRef("pk"), "member_id": member_id}
+    released = model.released_to.through.objects.filter(
+        **{f"{model._meta.model_name}_id": OuterRef(f"{prefix}pk"), "member_id": member_id}
     )
-    readable = (
-        Q(classification__in=[Classification.PUBLIC, Classification.MEMBERS])
-        | Q(classification=Classification.BODY, body_id__in=seated_body_ids(user))
-        | Q(classification__in=[Classification.BODY, Classification.RESTRICTED], originator_id=member_id)
-        | (Q(classification=Classification.RESTRICTED) & Exists(released))
+    return (
+        Q(**{f"{level}__in": [Classification.PUBLIC, Classification.MEMBERS]})
+        | Q(**{level: Classification.BODY, f"{prefix}body_id__in": sorted(seated_body_ids(user))})
+        | Q(**{f"{level}__in": [Classification.BODY, Classification.RESTRICTED], f"{prefix}originator_id": member_id})
+        | (Q(**{level: Classification.RESTRICTED}) & Exists(released))
     )
-    return queryset.filter(readable | grant if grant is not None else readable)
+
+
+def readable_rule(model, user, prefix: str = "") -> Q | None:
+    """The rows of `model` (reached from the queried model through `prefix`) that `user` may read:
+    its own classification (widened by its grant), AND its condition, AND its parent's rule,
+    recursively. None means every row."""
+    own = None
+    if issubclass(model, ClassifiedModel):
+        own = _classification_rule(model, user, prefix)
+        if own is not None and hasattr(model, "policy_grant") and role_of(user) is not None:
+            grant = model.policy_grant(user, prefix)
+            if grant is not None:
+                own = own | grant
+    condition = model.policy_condition(user, prefix) if hasattr(model, "policy_condition") else None
+    parent = None
+    parent_name = getattr(model, "policy_parent", None)
+    if parent_name:
+        field = model._meta.get_field(parent_name)
+        parent = readable_rule(field.related_model, user, f"{prefix}{parent_name}__")
+        if parent is not None and field.null:
+            parent = Q(**{f"{prefix}{parent_name}__isnull": True}) | parent
+    return _and(own, condition, parent)
+
+
+def visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The records of `queryset` that `user` may read (see `readable_rule`)."""
+    rule = readable_rule(queryset.model, user)
+    return queryset if rule is None else queryset.filter(rule)
 
 
 def can_view(user, record) -> bool:
-    if _can_view_by_classification(user, record):
-        return True
-    return hasattr(record, "policy_grants_view") and role_of(user) is not None and record.policy_grants_view(user)
+    """May `user` read `record` now: its own classification (or grant), its condition, its parent."""
+    if isinstance(record, ClassifiedModel) and not _can_view_by_classification(user, record):
+        if not (
+            hasattr(record, "policy_grants_view") and role_of(user) is not None and record.policy_grants_view(user)
+        ):
+            return False
+    if hasattr(record, "policy_condition_met") and not record.policy_condition_met(user):
+        return False
+    parent_name = getattr(record, "policy_parent", None)
+    if parent_name:
+        parent = getattr(record, parent_name)
+        if parent is not None and not can_view(user, parent):
+            return False
+    return True
 
 
 def _can_view_by_classification(user, record) -> bool:
@@ -168,7 +307,7 @@ def can(user, action: str, record) -> bool:
     if role == "member_coordinator":
         return owns
     if role == "wg_co_chair" and action == Action.CHANGE:
-        return record.classification == Classification.BODY and user.chaired_bodies.filter(pk=record.body_id).exists()
+        return record.classification == Classification.BODY and record.body_id in chaired_body_ids(user)
     return False
 
 

@@ -25,9 +25,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core.ids import parse_id
-from bphub.core.policy import seated_body_ids
+from bphub.core.policy import readership_key
 from bphub.directory.models import (
     Agency,
     Email,
@@ -141,16 +140,6 @@ def _pairs(rows, member_key: str, theme_key: str) -> dict[tuple[int, int], int]:
 
 
 COUNTS_CACHE_SECONDS = 600
-
-
-def readership_key(user) -> str:
-    """Who the policy lets `user` read, as a short key: users with the same key see the same records."""
-    role = getattr(user, "role", None) if getattr(user, "is_authenticated", False) and user.is_active else None
-    if role in RSO_ROLES:
-        return "rso"
-    if role in MEMBER_ROLES and user.member_id:
-        return f"m{user.member_id}:" + ",".join(str(pk) for pk in sorted(seated_body_ids(user)))
-    return "public"
 
 
 def coverage_counts_cached(user, flt: DirectoryFilter, today: date | None = None) -> tuple[dict, dict]:

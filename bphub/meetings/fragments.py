@@ -16,9 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from bphub.core import policy
-from bphub.meetings import permissions
 from bphub.meetings.models import Meeting
-from bphub.meetings.services.common import readership_key
 
 FRAGMENT_VERSION = "2"  # bump when a fragment's template or the data it is built from changes
 FRAGMENT_SECONDS = 24 * 3600
@@ -39,15 +37,12 @@ def is_participant(user, meeting: Meeting) -> bool:
 
 
 def reader_key(user, meeting: Meeting, *, by_participation: bool) -> str:
-    manages = permissions.is_rso(user) or (
-        meeting.group_id is not None and meeting.group_id in permissions.chaired_body_ids(user)
-    )
     return "|".join(
         [
-            readership_key(user),
+            policy.readership_key(user),
             policy.role_of(user) or "-",
-            ",".join(str(pk) for pk in sorted(permissions.chaired_body_ids(user))),
-            "m" if manages else "-",
+            ",".join(str(pk) for pk in sorted(policy.chaired_body_ids(user))),
+            "m" if policy.runs_body(user, meeting.group_id) else "-",
             "p" if by_participation and is_participant(user, meeting) else "-",
         ]
     )

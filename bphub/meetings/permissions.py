@@ -1,7 +1,9 @@
 """Who may do what with meetings, on top of the one policy (`bphub.core.policy`).
 
-Reading is always the policy's: a meeting, document, outcome or action item is read when
-`policy.visible_to` / `policy.can_view` say so. This module adds the management rules:
+Reading is always the policy's: a meeting and every part of it (agenda, delegations, documents,
+outcomes, action items) is read when `policy.visible_to` / `policy.can_view` say so, which compose
+the part's own rule with its meeting's (drafts are their managers'; outcomes and actions wait for
+the outcomes to be published). This module adds the management rules:
 - the RSO (admins and staff) runs every meeting;
 - a working-group co-chair runs the meetings of the bodies they co-chair;
 - the Bali Process co-chairs (people acting for a member that co-chairs the Ministerial
@@ -13,53 +15,112 @@ Every `get_*` helper answers Http404 for a record that is missing or may not be 
 so nothing leaks.
 """
 
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.core import policy
-from bphub.meetings.models import ActionItem, Delegation, Document, Meeting, Outcome
+from bphub.meetings.models import OUTCOMES_PUBLISHED as OUTCOMES_PUBLISHED  # re-exported
+from bphub.meetings.models import ActionItem, AgendaSession, Delegation, Document, Meeting, Outcome
+from bphub.meetings.models import outcomes_shown as outcomes_shown  # re-exported: the policy's condition
 
 CO_CHAIR_BODY_CODE = "BPMC"  # the Bali Process co-chairs are the Ministerial Conference's co-chairs
 
-
-def drafts_shown(user, prefix: str = "", *, as_subquery: bool = False) -> Q:
-    """The meetings (or, with `prefix` "meeting__", the parts of meetings) `user` may meet as far as
-    drafts go: a draft only for those who may manage it (the RSO; a body's co-chairs for its meetings).
-    Everyone else meets a draft, and everything hanging off it, as a missing record.
-    `as_subquery` reads the co-chaired bodies inside the same SQL query instead of one query before it."""
-    if is_rso(user):
-        return Q()
-    condition = ~Q(**{f"{prefix}status": Meeting.Status.DRAFT})
-    if as_subquery:
-        if policy.role_of(user) == "wg_co_chair":
-            condition |= Q(**{f"{prefix}group_id__in": user.chaired_bodies.values("pk")})
-        return condition
-    chaired = chaired_body_ids(user)
-    if chaired:
-        condition |= Q(**{f"{prefix}group_id__in": chaired})
-    return condition
+# The shared rules live in the policy; the meetings code reads them from here too.
+is_rso = policy.is_rso
+chaired_body_ids = policy.chaired_body_ids
 
 
-def meetings_visible_to(user):
-    """The meetings `user` may read: the policy's, less the drafts they may not manage."""
-    return policy.visible_to(Meeting.objects.filter(drafts_shown(user)), user)
+# -- reading: every caller (pages, API, feeds, packs) reads through these -----------------------
 
 
-def is_rso(user) -> bool:
-    return policy.role_of(user) in RSO_ROLES
+def meetings_visible_to(user) -> QuerySet:
+    """The meetings `user` may read (drafts only for those who manage them)."""
+    return policy.visible_to(Meeting.objects.all(), user)
 
 
-def chaired_body_ids(user) -> set[int]:
-    """The bodies a WG co-chair co-chairs (cached on the user for the request)."""
-    if policy.role_of(user) != "wg_co_chair":
-        return set()
-    cached = getattr(user, "_chaired_body_ids", None)
-    if cached is None:
-        cached = set(user.chaired_bodies.values_list("pk", flat=True))
-        user._chaired_body_ids = cached
-    return cached
+def documents_visible_to(user) -> QuerySet:
+    """The documents `user` may read: their own classification (or an approved participant's grant)
+    and their meeting's readability, now."""
+    return policy.visible_to(Document.objects.all(), user)
+
+
+def outcomes_visible_to(user) -> QuerySet:
+    return policy.visible_to(Outcome.objects.all(), user)
+
+
+def actions_visible_to(user) -> QuerySet:
+    return policy.visible_to(ActionItem.objects.all(), user)
+
+
+def delegations_visible_to(user, meeting: Meeting | None = None) -> QuerySet:
+    """The delegations `user` may see (of `meeting`, when given): approved ones for every reader of
+    the meeting, a member's own in any status for its coordinators, all of them for its managers."""
+    queryset = Delegation.objects.all() if meeting is None else Delegation.objects.filter(meeting=meeting)
+    return policy.visible_to(queryset, user)
+
+
+def agenda_sessions_visible_to(user, meeting: Meeting) -> QuerySet:
+    return policy.visible_to(AgendaSession.objects.filter(meeting=meeting), user)
+
+
+def get_meeting_or_404(user, pk) -> Meeting:
+    return policy.get_visible_or_404(Meeting.objects.select_related("series", "group", "host"), user, pk=pk)
+
+
+def get_meeting_for_management(user, pk) -> Meeting:
+    """The meeting, if `user` may manage it; Http404 otherwise, so nothing leaks."""
+    meeting = get_meeting_or_404(user, pk)
+    if not manages_readable_meeting(user, meeting):
+        raise Http404
+    return meeting
+
+
+def get_document_or_404(user, pk) -> Document:
+    return policy.get_visible_or_404(
+        Document.objects.select_related("meeting", "group", "current_version"), user, pk=pk
+    )
+
+
+def get_outcome_or_404(user, pk) -> Outcome:
+    return policy.get_visible_or_404(Outcome.objects.select_related("meeting"), user, pk=pk)
+
+
+def get_action_or_404(user, pk) -> ActionItem:
+    return policy.get_visible_or_404(
+        ActionItem.objects.select_related("meeting", "meeting__series", "owner_member", "owner_body"), user, pk=pk
+    )
+
+
+def get_action_for_update(user, pk) -> ActionItem:
+    action = get_action_or_404(user, pk)
+    if not owns_action(user, action):
+        raise Http404
+    return action
+
+
+def get_delegation_of_meeting(meeting: Meeting, code: str) -> Delegation:
+    """The delegation of the member `code` to `meeting` (a meeting the caller already checked the user
+    may manage or read for this purpose); Http404 when there is none."""
+    try:
+        return Delegation.objects.select_related("member", "meeting", "decided_by", "submitted_by").get(
+            meeting=meeting, member__code=code.upper()
+        )
+    except Delegation.DoesNotExist:
+        raise Http404 from None
+
+
+def get_delegation_for_nomination(user, pk, code: str) -> Delegation:
+    """The delegation, if `user` may nominate for its member or manages the meeting; Http404 otherwise."""
+    meeting = get_meeting_or_404(user, pk)
+    delegation = get_delegation_of_meeting(meeting, code)
+    delegation.meeting = meeting
+    if not (can_nominate(user, delegation) or manages_readable_meeting(user, meeting)):
+        raise Http404
+    return delegation
+
+
+# -- managing ------------------------------------------------------------------------------------
 
 
 def can_create_meeting(user) -> bool:
@@ -68,27 +129,17 @@ def can_create_meeting(user) -> bool:
 
 def can_manage_meeting(user, meeting: Meeting) -> bool:
     """Edit, invite, approve delegations, publish documents and outcomes, move the lifecycle."""
-    if not policy.can_view(user, meeting):
-        return False
-    if is_rso(user):
-        return True
-    return meeting.group_id is not None and meeting.group_id in chaired_body_ids(user)
+    return policy.can_view(user, meeting) and manages_readable_meeting(user, meeting)
 
 
-OUTCOMES_PUBLISHED = (Meeting.Status.OUTCOMES_PUBLISHED, Meeting.Status.CLOSED)
-
-
-def outcomes_shown(user, meeting: Meeting) -> bool:
-    """Are the outcomes of `meeting` (a meeting `user` may read) shown to `user`? Once published, to
-    its readers (each outcome through the policy); before, only to those who manage the meeting."""
-    if meeting.status in OUTCOMES_PUBLISHED or is_rso(user):
-        return True
-    return meeting.group_id is not None and meeting.group_id in chaired_body_ids(user)
+def manages_readable_meeting(user, meeting: Meeting) -> bool:
+    """`can_manage_meeting` for a meeting already known to be readable (no second policy check)."""
+    return policy.runs_body(user, meeting.group_id)
 
 
 def is_bali_process_co_chair(user) -> bool:
     """A coordinator or co-chair acting for a member that co-chairs the Bali Process today."""
-    if policy.role_of(user) not in {"member_coordinator", "wg_co_chair"}:
+    if not (policy.is_coordinator(user) or policy.is_co_chair(user)):
         return False
     from bphub.members.models import BodyMembership
 
@@ -109,83 +160,52 @@ def can_convene_consultation(user) -> bool:
 
 def can_nominate(user, delegation: Delegation) -> bool:
     """The member's coordinator (or the RSO on the member's behalf), while nominations are open."""
-    role = policy.role_of(user)
-    if role in RSO_ROLES:
-        return True
-    return role == "member_coordinator" and user.member_id == delegation.member_id
+    return is_rso(user) or policy.coordinates(user, delegation.member_id)
+
+
+def can_read_note_verbale(user, delegation: Delegation, meeting: Meeting) -> bool:
+    """The meeting's managers (the RSO included) and the member's coordinators."""
+    return policy.coordinates(user, delegation.member_id) or manages_readable_meeting(user, meeting)
 
 
 def can_update_action(user, action: ActionItem) -> bool:
     """The owner reports progress: the owning member's people, the owning body's co-chairs, or the RSO."""
-    if not policy.can_view(user, action):
-        return False
-    return owns_action(user, action)
+    return policy.can_view(user, action) and owns_action(user, action)
 
 
 def owns_action(user, action: ActionItem) -> bool:
     """The owner rule of `can_update_action` alone, for an action already known to be visible to `user`
     (lists filtered by the policy use it so that they need no query per row)."""
-    role = policy.role_of(user)
-    if role in RSO_ROLES:
+    if is_rso(user):
         return True
-    if role not in MEMBER_ROLES:
+    member_id = policy.acting_member_id(user)
+    if member_id is None:
         return False
     if action.owner_kind == ActionItem.Owner.MEMBER:
-        return action.owner_member_id == user.member_id and role in {"member_coordinator", "member_official"}
+        return action.owner_member_id == member_id and not policy.is_co_chair(user)
     if action.owner_kind == ActionItem.Owner.BODY:
         return action.owner_body_id in chaired_body_ids(user)
     return False
 
 
-def get_meeting_or_404(user, pk) -> Meeting:
-    return policy.get_visible_or_404(
-        Meeting.objects.filter(drafts_shown(user)).select_related("series", "group", "host"), user, pk=pk
-    )
+def action_owner_users(action: ActionItem) -> QuerySet:
+    """The active accounts that own `action` (see `owns_action`): the owning member's coordinators and
+    officials, the owning body's co-chairs, or the RSO's staff."""
+    from bphub.accounts.models import RSO_ROLES, Role, User
 
-
-def get_meeting_for_management(user, pk) -> Meeting:
-    """The meeting, if `user` may manage it; Http404 otherwise, so nothing leaks."""
-    meeting = get_meeting_or_404(user, pk)
-    if not can_manage_meeting(user, meeting):
-        raise Http404
-    return meeting
-
-
-def documents_shown(user):
-    """Documents of a body, or of a meeting whose draft `user` may see (see `drafts_shown`)."""
-    drafts = drafts_shown(user, "meeting__")
-    return Document.objects.filter(Q(meeting__isnull=True) | drafts) if drafts else Document.objects.all()
-
-
-def get_document_or_404(user, pk) -> Document:
-    return policy.get_visible_or_404(
-        documents_shown(user).select_related("meeting", "group", "current_version"), user, pk=pk
-    )
-
-
-def get_outcome_or_404(user, pk) -> Outcome:
-    return policy.get_visible_or_404(
-        Outcome.objects.filter(drafts_shown(user, "meeting__")).select_related("meeting"), user, pk=pk
-    )
-
-
-def get_action_or_404(user, pk) -> ActionItem:
-    return policy.get_visible_or_404(
-        ActionItem.objects.filter(drafts_shown(user, "meeting__")).select_related(
-            "meeting", "owner_member", "owner_body"
-        ),
-        user,
-        pk=pk,
-    )
-
-
-def get_action_for_update(user, pk) -> ActionItem:
-    action = get_action_or_404(user, pk)
-    if not can_update_action(user, action):
-        raise Http404
-    return action
+    users = User.objects.filter(is_active=True)
+    if action.owner_kind == ActionItem.Owner.MEMBER:
+        return users.filter(member_id=action.owner_member_id, role__in=[Role.MEMBER_COORDINATOR, Role.MEMBER_OFFICIAL])
+    if action.owner_kind == ActionItem.Owner.BODY:
+        return users.filter(role=Role.WG_CO_CHAIR, chaired_bodies=action.owner_body_id).distinct()
+    return users.filter(role__in=RSO_ROLES)
 
 
 def can_edit_work_plan(user, body) -> bool:
     """A body's forward work plan is kept by its co-chairs and the RSO."""
-    return is_rso(user) or body.pk in chaired_body_ids(user)
+    return policy.runs_body(user, body.pk)
+
+
+def may_see_update_authors(user) -> bool:
+    """Progress reports name their author to people who act for a member or the RSO."""
+    return policy.acts_for_members_people(user)

@@ -344,10 +344,8 @@ def _add_key_documents(pack: Pack, meeting, reader) -> None:
 
 
 def _add_actions(pack: Pack, meeting, reader) -> None:
-    from bphub.meetings.permissions import drafts_shown
-
     actions = ActionItem.objects.select_related("meeting", "owner_member", "owner_body").filter(
-        drafts_shown(reader, "meeting__"), status__in=ActionItem.OPEN_STATUSES
+        status__in=ActionItem.OPEN_STATUSES
     )
     here = policy.visible_to(actions.filter(Q(meeting=meeting) | carried_forward_filter(meeting)), reader)
     shown = set()
@@ -376,11 +374,9 @@ def _add_actions(pack: Pack, meeting, reader) -> None:
 def _add_previous_outcomes(pack: Pack, meeting, reader, reader_zone) -> None:
     if not meeting.series_id:
         return
-    from bphub.meetings.permissions import drafts_shown
-
     previous = (
         policy.visible_to(
-            Meeting.objects.filter(drafts_shown(reader), series_id=meeting.series_id, starts_at__lt=meeting.starts_at),
+            Meeting.objects.filter(series_id=meeting.series_id, starts_at__lt=meeting.starts_at),
             reader,
         )
         .select_related("series")
@@ -396,13 +392,8 @@ def _add_previous_outcomes(pack: Pack, meeting, reader, reader_zone) -> None:
         "day": date_format(timezone.localtime(previous.starts_at, reader_zone), DAY, use_l10n=True),
         "url": previous.get_absolute_url(),
     }
-    from bphub.meetings.permissions import outcomes_shown
-
-    outcomes = (
-        list(policy.visible_to(Outcome.objects.filter(meeting=previous), reader).order_by("position", "id"))
-        if outcomes_shown(reader, previous)
-        else []
-    )
+    # The policy leaves out the outcomes of a meeting not yet published (but for its managers).
+    outcomes = list(policy.visible_to(Outcome.objects.filter(meeting=previous), reader).order_by("position", "id"))
     for outcome in outcomes:
         pack.include(outcome.classification)
     pack.previous_outcomes = [

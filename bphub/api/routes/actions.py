@@ -13,14 +13,12 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES
 from bphub.api.auth import AUTH_OPTIONAL, AUTH_REQUIRED, OPTIONAL_SECURITY
 from bphub.api.errors import ApiError
 from bphub.api.pagination import PageNumberPagination
 from bphub.api.routes.meetings import _actions, _caller, _get_action, _page_url
 from bphub.api.schemas import ErrorOut, LocalizedOut, display
 from bphub.api.types import Day, RecordId
-from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
 from bphub.meetings import permissions
 from bphub.meetings.models import ActionItem, ActionItemUpdate
@@ -86,7 +84,7 @@ class ActionItemUpdateOut(Schema):
 
     @staticmethod
     def resolve_author(obj, context):
-        if obj.author_id is None or policy.role_of(_caller(context)) not in (*MEMBER_ROLES, *RSO_ROLES):
+        if obj.author_id is None or not permissions.may_see_update_authors(_caller(context)):
             return None
         return obj.author.full_name
 

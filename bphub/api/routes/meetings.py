@@ -30,7 +30,6 @@ from bphub.core.models import Classification
 from bphub.directory.models import FocalPoint
 from bphub.meetings import permissions
 from bphub.meetings.models import (
-    ActionItem,
     AgendaItem,
     AgendaSession,
     Delegate,
@@ -40,67 +39,19 @@ from bphub.meetings.models import (
     Outcome,
     zone,
 )
+from bphub.meetings.selectors.participation import delegations_for
 
 router = Router(tags=["meetings"], auth=AUTH_OPTIONAL)
 
 
-# --- reads through the policy ---------------------------------------------------------------
-def _shown_drafts(user, prefix: str = "") -> Q:
-    """Drafts only for the people who run them: the RSO reads them all, a working-group co-chair
-    those of the bodies they co-chair (`permissions.can_manage_meeting`); nobody else any."""
-    if permissions.is_rso(user):
-        return Q()
-    condition = ~Q(**{f"{prefix}status": Meeting.Status.DRAFT})
-    chaired = permissions.chaired_body_ids(user)
-    if chaired:
-        condition |= Q(**{f"{prefix}group_id__in": chaired})
-    return condition
-
-
-def _meetings(user):
-    """The meetings `user` may read."""
-    return policy.visible_to(Meeting.objects.filter(_shown_drafts(user)), user)
-
-
-def _document_queryset(user):
-    """Documents of a body, or of a meeting whose draft `user` may see."""
-    drafts = _shown_drafts(user, "meeting__")
-    return Document.objects.filter(Q(meeting__isnull=True) | drafts) if drafts else Document.objects.all()
-
-
-def _documents(user):
-    """The documents `user` may read (approved participants' grant included), none of a hidden draft."""
-    return policy.visible_to(_document_queryset(user), user)
-
-
-def _outcomes(user):
-    return policy.visible_to(Outcome.objects.filter(_shown_drafts(user, "meeting__")), user)
-
-
-def _actions(user):
-    return policy.visible_to(ActionItem.objects.filter(_shown_drafts(user, "meeting__")), user)
-
-
-def _get_meeting(user, meeting_id: int) -> Meeting:
-    return policy.get_visible_or_404(
-        Meeting.objects.filter(_shown_drafts(user)).select_related("series", "group", "host"), user, pk=meeting_id
-    )
-
-
-def _get_document(user, document_id: int) -> Document:
-    return policy.get_visible_or_404(
-        _document_queryset(user).select_related("meeting", "group", "current_version"), user, pk=document_id
-    )
-
-
-def _get_action(user, action_id: int) -> ActionItem:
-    return policy.get_visible_or_404(
-        ActionItem.objects.filter(_shown_drafts(user, "meeting__")).select_related(
-            "meeting", "meeting__series", "owner_member", "owner_body"
-        ),
-        user,
-        pk=action_id,
-    )
+# --- reads through the policy (the meetings app's one version of each rule) -------------------
+_meetings = permissions.meetings_visible_to
+_documents = permissions.documents_visible_to
+_outcomes = permissions.outcomes_visible_to
+_actions = permissions.actions_visible_to
+_get_meeting = permissions.get_meeting_or_404
+_get_document = permissions.get_document_or_404
+_get_action = permissions.get_action_or_404
 
 
 def _day_start(day: date) -> datetime:
@@ -427,17 +378,6 @@ class DelegationOut(Schema):
         return list(obj.delegates.all())
 
 
-def _delegations_shown(user, meeting: Meeting):
-    """Approved delegations for every reader; a coordinator's own member's in any status; all for managers."""
-    delegations = Delegation.objects.filter(meeting=meeting)
-    if permissions.can_manage_meeting(user, meeting):
-        return delegations
-    shown = Q(status=Delegation.Status.APPROVED)
-    if policy.role_of(user) == "member_coordinator" and user.member_id:
-        shown |= Q(member_id=user.member_id)
-    return delegations.filter(shown)
-
-
 @router.get("/meetings/{meeting_id}/delegations", response={200: list[DelegationOut], 404: ErrorOut},
             url_name="meeting_delegations", openapi_extra=OPTIONAL_SECURITY)
 @paginate(PageNumberPagination)
@@ -446,9 +386,7 @@ def delegations(request, meeting_id: RecordId):
     meeting; a coordinator also sees their own member's in any status, and the people who run the
     meeting see all. Names only, no contact details. 404 when you may not read the meeting."""
     record = _meeting_read(request, meeting_id)
-    found = _delegations_shown(request.auth, record).select_related("member").prefetch_related(
-        Prefetch("delegates", queryset=Delegate.objects.select_related("focal_point").order_by("position", "id"))
-    ).order_by("member__code")
+    found = delegations_for(request.auth, record)
     people = Delegate.objects.filter(delegation__in=found.values("pk")).values("focal_point_id")
     request._shown_people = set(
         policy.visible_to(FocalPoint.objects.filter(pk__in=people), request.auth).values_list("pk", flat=True)
@@ -486,9 +424,7 @@ def outcomes(request, meeting_id: RecordId):
     only). 404 when you may not read the meeting. Reads of restricted and secretariat
     outcomes are written to the audit log."""
     record = _meeting_read(request, meeting_id)
-    found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")
-    if not permissions.outcomes_shown(request.auth, record):
-        found = found.none()  # not yet published: only the people who run the meeting read them
+    found = _outcomes(request.auth).filter(meeting=record).order_by("position", "id")  # published, or yours to run
     for outcome in found.filter(classification__in=[Classification.RESTRICTED, Classification.SECRETARIAT]):
         audit_sensitive_read(user=request.auth, record=outcome, request=request, via="api")
     return found

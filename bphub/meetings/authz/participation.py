@@ -10,8 +10,10 @@
   versions) is the RSO's and the meeting's body's co-chairs' (`can_manage_meeting`), not the
   originating member's: RoleRoutes on a members-level meeting built for the route, where the
   matrix's co-chair chairs no body and so gets 404 like everyone else.
-- Nominating, the delegations overview and the note verbale are the RSO's and the member's own
-  coordinators' (`own_member_only`): a coordinator of another member gets 404.
+- Nominating and the note verbale are the RSO's and the member's own coordinators' (`own_member_only`):
+  a coordinator of another member gets 404. The delegations overview lists what the policy shows
+  (approved delegations to the meeting's readers, anonymous ones included, as the API does): of an
+  invited delegation, only to the RSO and the member's coordinators.
 """
 
 from datetime import timedelta
@@ -70,7 +72,13 @@ def _started_meeting_attendance_path(ctx) -> str:
 
 register(
     RoleRoute("meetings:meeting_invite", lambda ctx: f"/meetings/{_open_meeting().pk}/invite/", allowed=RSO),
-    RoleRoute("meetings:delegation_list", _delegation_path(), allowed=NOMINATORS, own_member_only=True),
+    RoleRoute(
+        "meetings:delegation_list",
+        lambda ctx: _delegation_path()(ctx).removesuffix(f"{ctx['member'].code}/"),  # the list, not one delegation
+        allowed=NOMINATORS,
+        own_member_only=True,
+        anonymous_status=404,
+    ),
     RoleRoute("meetings:delegation_edit", _delegation_path(), allowed=NOMINATORS, own_member_only=True),
     RoleRoute(
         "meetings:delegation_decide",

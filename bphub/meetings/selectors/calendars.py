@@ -16,7 +16,7 @@ from django.utils import timezone
 from bphub.core import policy
 from bphub.core.models import Classification
 from bphub.meetings.models import Delegate, Delegation, Meeting
-from bphub.meetings.permissions import chaired_body_ids, is_rso
+from bphub.meetings.permissions import meetings_visible_to
 
 # A feed carries the last five years and everything ahead (a calendar client keeps the rest).
 FEED_PAST_DAYS = 5 * 366
@@ -41,9 +41,7 @@ LIST_COLUMNS = (
 def meetings_for_calendar(user, *, mine: bool = False) -> QuerySet:
     """The meetings `user` may see on a calendar page: visible through the policy, drafts only
     for those who may manage them; with `mine`, only those that concern the user (see `mine_filter`)."""
-    queryset = policy.visible_to(Meeting.objects.all(), user)
-    if not is_rso(user):
-        queryset = queryset.filter(~Q(status=Meeting.Status.DRAFT) | Q(group_id__in=chaired_body_ids(user)))
+    queryset = meetings_visible_to(user)
     if mine:
         queryset = queryset.filter(mine_filter(user))
     return queryset
@@ -52,7 +50,7 @@ def meetings_for_calendar(user, *, mine: bool = False) -> QuerySet:
 def mine_filter(user) -> Q:
     """The meetings that concern the user: their member's delegations, the bodies where their
     member sits today, and those they are a delegate of. The RSO runs every meeting: all."""
-    if is_rso(user):
+    if policy.is_rso(user):
         return Q()
     concerns = Q(Exists(Delegate.objects.filter(delegation__meeting_id=OuterRef("pk"), focal_point__user_id=user.pk)))
     member_id = policy.acting_member_id(user)
@@ -173,10 +171,8 @@ def public_feed_meetings() -> QuerySet:
 
 
 def personal_feed_meetings(user) -> QuerySet:
-    """What `user` may see now through the policy, drafts left out."""
-    return policy.visible_to(Meeting.objects.all(), user).filter(ends_at__gte=feed_window_start()).exclude(
-        status=Meeting.Status.DRAFT
-    )
+    """What `user` may see now through the policy, drafts left out (even their managers')."""
+    return meetings_visible_to(user).filter(ends_at__gte=feed_window_start()).exclude(status=Meeting.Status.DRAFT)
 
 
 def group_feed_meetings(body, user=None) -> QuerySet:

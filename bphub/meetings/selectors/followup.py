@@ -13,14 +13,7 @@ from django.utils import timezone
 
 from bphub.core import policy
 from bphub.meetings.models import ActionItem, Meeting, MeetingSeries, Outcome, WorkPlanItem
-from bphub.meetings.permissions import (
-    chaired_body_ids,
-    documents_shown,
-    drafts_shown,
-    is_rso,
-    outcomes_shown,
-    owns_action,
-)
+from bphub.meetings.permissions import documents_visible_to, meetings_visible_to, owns_action
 
 # Bodies that get a workspace: the groups that meet and work between the ministerial meetings.
 WORKSPACE_KINDS = ("working_group", "task_force", "ad_hoc_group", "steering")
@@ -34,9 +27,7 @@ def _actions() -> QuerySet:
 
 def outcomes_visible(*, meeting: Meeting, user) -> QuerySet:
     """The outcomes of `meeting` that `user` may read, in their order (none before they are published,
-    but for the meeting's managers)."""
-    if not outcomes_shown(user, meeting):
-        return Outcome.objects.none()
+    but for the meeting's managers: the policy's condition)."""
     return policy.visible_to(Outcome.objects.filter(meeting=meeting), user).order_by("position", "id")
 
 
@@ -66,7 +57,7 @@ class MeetingActions:
 def meeting_actions(*, meeting: Meeting, user) -> MeetingActions:
     """The actions made at `meeting` and those carried forward to it, as `user` may see them: one query."""
     rows = policy.visible_to(
-        _actions().filter(Q(meeting=meeting) | carried_forward_filter(meeting)).filter(drafts_shown(user, "meeting__")),
+        _actions().filter(Q(meeting=meeting) | carried_forward_filter(meeting)),
         user,
     )
     result = MeetingActions()
@@ -84,22 +75,16 @@ def annotate_for(actions, user, today: date | None = None) -> list[ActionItem]:
     return actions
 
 
-def mine_filter(user, *, as_subquery: bool = False) -> Q | None:
-    """Actions owned by what `user` acts for: the RSO's, or their member's and their co-chaired bodies'.
-
-    `as_subquery` reads the co-chaired bodies inside the same SQL query instead of one query before it.
-    """
-    if is_rso(user):
+def mine_filter(user) -> Q | None:
+    """Actions owned by what `user` acts for: the RSO's, or their member's and their co-chaired bodies'."""
+    if policy.is_rso(user):
         return Q(owner_kind=ActionItem.Owner.RSO)
     member_id = policy.acting_member_id(user)
     if member_id is None:
         return None
     mine = Q(owner_member_id=member_id)
-    if policy.role_of(user) == "wg_co_chair":
-        if as_subquery:
-            mine |= Q(owner_body_id__in=user.chaired_bodies.values("pk"))
-        elif chaired := chaired_body_ids(user):
-            mine |= Q(owner_body_id__in=chaired)
+    if chaired := policy.chaired_body_ids(user):
+        mine |= Q(owner_body_id__in=sorted(chaired))
     return mine
 
 
@@ -118,7 +103,7 @@ class ActionFilter:
 def action_list(*, user, filters: ActionFilter, today: date | None = None) -> QuerySet:
     """The action items `user` may see, filtered; the owner's dashboard when `owner` is "mine"."""
     today = today or timezone.localdate()
-    actions = policy.visible_to(_actions().filter(drafts_shown(user, "meeting__")), user)
+    actions = policy.visible_to(_actions(), user)
     if filters.status == "active" or filters.overdue:
         actions = actions.filter(status__in=ActionItem.OPEN_STATUSES)
     if filters.status not in ("active", "all", ""):
@@ -145,13 +130,13 @@ def action_list(*, user, filters: ActionFilter, today: date | None = None) -> Qu
 
 def my_open_actions(user, limit: int = 5) -> list[ActionItem]:
     """The home page's box: the open actions owned by what `user` acts for, soonest due first, each
-    marked `overdue` (one query, besides the reader's seats the policy caches for the request)."""
-    mine = mine_filter(user, as_subquery=True)
+    marked `overdue` (one query, besides the reader's seats and co-chaired bodies the policy caches
+    for the request)."""
+    mine = mine_filter(user)
     if mine is None:
         return []
-    drafts = drafts_shown(user, "meeting__", as_subquery=True)
     actions = policy.visible_to(
-        ActionItem.objects.filter(mine, drafts, status__in=ActionItem.OPEN_STATUSES).only(
+        ActionItem.objects.filter(mine, status__in=ActionItem.OPEN_STATUSES).only(
             "id", "title", "due_on", "status", "classification", "owner_kind"
         ),
         user,
@@ -165,7 +150,7 @@ def my_open_actions(user, limit: int = 5) -> list[ActionItem]:
 
 def series_with_visible_meetings(user) -> QuerySet:
     """Series the user may pick in a filter: those with at least one meeting the user may see."""
-    visible = policy.visible_to(Meeting.objects.filter(drafts_shown(user)), user).filter(series_id__isnull=False)
+    visible = meetings_visible_to(user).filter(series_id__isnull=False)
     return MeetingSeries.objects.filter(pk__in=visible.values("series_id")).order_by("code")
 
 
@@ -209,15 +194,13 @@ def group_workspace(*, body, user, limit: int = 10) -> Workspace:
         .order_by("member__code")
     )
     chairs = {BodyMembership.Role.CO_CHAIR, BodyMembership.Role.CHAIR}
-    meetings = policy.visible_to(Meeting.objects.filter(drafts_shown(user), group=body), user).select_related(
-        "series", "host"
+    meetings = meetings_visible_to(user).filter(group=body).select_related("series", "host")
+    documents = (
+        documents_visible_to(user)
+        .filter(Q(group=body) | Q(meeting__group=body))
+        .select_related("meeting", "current_version")
     )
-    documents = policy.visible_to(
-        documents_shown(user).filter(Q(group=body) | Q(meeting__group=body)), user
-    ).select_related("meeting", "current_version")
-    actions = policy.visible_to(
-        _actions().filter(Q(owner_body=body) | Q(meeting__group=body)).filter(drafts_shown(user, "meeting__")), user
-    )
+    actions = policy.visible_to(_actions().filter(Q(owner_body=body) | Q(meeting__group=body)), user)
     return Workspace(
         body=body,
         seats=[seat for seat in seats if seat.role not in chairs],

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,36 +16,23 @@ from bphub.core import policy
 from bphub.core.i18n import localize
 from bphub.meetings import permissions
 from bphub.meetings.models import (
+    OUTCOMES_PUBLISHED,
     AgendaItem,
     AgendaSession,
-    Delegate,
-    Delegation,
     Document,
     Meeting,
     MeetingSeries,
     Outcome,
-    approved_participant_filter,
+    approved_participant_id,
     zone,
 )
+from bphub.meetings.models import (
+    is_approved_participant as participates,
+)
+from bphub.meetings.permissions import meetings_visible_to as meetings_readable_by
 
 Status = Meeting.Status
-PUBLISHED_OUTCOMES = (Status.OUTCOMES_PUBLISHED, Status.CLOSED)
-
-
-def _drafts_filter(user) -> Q | None:
-    """None when the user sees every draft they may read; else the Q of the meetings they see."""
-    if permissions.is_rso(user):
-        return None
-    chaired = permissions.chaired_body_ids(user)
-    not_draft = ~Q(status=Status.DRAFT)
-    return not_draft | Q(group_id__in=chaired) if chaired else not_draft
-
-
-def meetings_readable_by(user) -> QuerySet:
-    """The meetings `user` may read: the policy's, less the drafts they may not manage."""
-    qs = permissions.meetings_visible_to(user)
-    drafts = _drafts_filter(user)
-    return qs if drafts is None else qs.filter(drafts)
+PUBLISHED_OUTCOMES = OUTCOMES_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -134,10 +120,7 @@ def series_with_readable_meetings(user) -> QuerySet:
 
 def get_meeting_for_reader(user, pk) -> Meeting:
     """The meeting if the user may read it (a draft only for those who may manage it); Http404 otherwise."""
-    meeting = permissions.get_meeting_or_404(user, pk)
-    if meeting.status == Status.DRAFT and not manages_readable_meeting(user, meeting):
-        raise Http404
-    return meeting
+    return permissions.get_meeting_or_404(user, pk)
 
 
 def series_neighbours(meeting: Meeting, user) -> tuple[Meeting | None, Meeting | None]:
@@ -158,14 +141,8 @@ def series_neighbours(meeting: Meeting, user) -> tuple[Meeting | None, Meeting |
 
 def is_approved_participant(user, meeting: Meeting) -> bool:
     """Is the user one of the meeting's approved delegates (who read its documents by the grant)?"""
-    person_id = approved_participant_filter(user)
-    if person_id is None:
-        return False
-    return Delegate.objects.filter(
-        delegation__meeting_id=meeting.pk,
-        delegation__status=Delegation.Status.APPROVED,
-        focal_point__user_id=person_id,
-    ).exists()
+    person_id = approved_participant_id(user)
+    return person_id is not None and participates(person_id, meeting.pk)
 
 
 # -- the agenda, as rows ready to print ----------------------------------------------------------
@@ -194,7 +171,7 @@ class AgendaDay:
 
 
 def _span(start: datetime | None, end: datetime | None, tz, day) -> str:
-    """"09:00–10:30" in `tz`, naming the weekday of a time that falls on another day than `day`."""
+    """ "09:00–10:30" in `tz`, naming the weekday of a time that falls on another day than `day`."""
     if start is None:
         return ""
     s = timezone.localtime(start, tz)
@@ -297,10 +274,9 @@ def series_compiled(series: MeetingSeries, user) -> list[SeriesEntry]:
     )
     if not meetings:
         return []
-    managed = {m.pk for m in meetings if manages_readable_meeting(user, m)}
-    shown_ids = [m.pk for m in meetings if m.status in PUBLISHED_OUTCOMES or m.pk in managed]
     outcomes: dict[int, list] = {}
-    for outcome in policy.visible_to(Outcome.objects.filter(meeting_id__in=shown_ids), user).order_by(
+    # The policy leaves out the outcomes of a meeting not yet published, but for its managers.
+    for outcome in policy.visible_to(Outcome.objects.filter(meeting_id__in=[m.pk for m in meetings]), user).order_by(
         "meeting_id", "position", "id"
     ):
         outcomes.setdefault(outcome.meeting_id, []).append(outcome)
@@ -318,22 +294,28 @@ def series_compiled(series: MeetingSeries, user) -> list[SeriesEntry]:
     return entries
 
 
-def manages_readable_meeting(user, meeting: Meeting) -> bool:
-    """can_manage_meeting for a meeting already known to be readable (no second policy check)."""
-    return permissions.is_rso(user) or (
-        meeting.group_id is not None and meeting.group_id in permissions.chaired_body_ids(user)
-    )
-
-
 def series_list_visible_to(user) -> list[tuple[MeetingSeries, int, Meeting | None]]:
     """Each series with a meeting the user may read, with how many they may read and the latest of them."""
     readable = list(
         meetings_readable_by(user)
         .filter(series__isnull=False)
         .select_related("series", "series__group")
-        .only("id", "title", "number", "starts_at", "ends_at", "time_zone", "status", "classification",
-              "series__id", "series__code", "series__name", "series__kind", "series__group__code",
-              "series__group__id")
+        .only(
+            "id",
+            "title",
+            "number",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "status",
+            "classification",
+            "series__id",
+            "series__code",
+            "series__name",
+            "series__kind",
+            "series__group__code",
+            "series__group__id",
+        )
         .order_by("series__code", "-starts_at")
     )
     grouped: dict[int, list] = {}

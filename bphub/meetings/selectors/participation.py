@@ -14,22 +14,30 @@ from bphub.core.ids import parse_id
 from bphub.directory.models import FocalPoint
 from bphub.directory.text import fold
 from bphub.meetings.models import Delegate, Delegation, Document, DocumentVersion, Meeting
+from bphub.meetings.permissions import delegations_visible_to, documents_visible_to
 
 
-def delegations_for(user, meeting: Meeting, *, manages: bool) -> QuerySet:
-    """The delegations of `meeting` `user` works on: all of them for its managers, else only the
-    one of the member the user coordinates."""
-    qs = meeting.delegations.select_related("member", "decided_by", "submitted_by").prefetch_related(
-        Prefetch(
-            "delegates",
-            queryset=Delegate.objects.select_related("focal_point").order_by("position", "id"),
+def delegations_for(user, meeting: Meeting) -> QuerySet:
+    """The delegations of `meeting` that `user` may see (`permissions.delegations_visible_to`: approved
+    ones for its readers, a member's own for its coordinators, all for its managers), by member code,
+    with their people. The web page and the API list exactly these."""
+    return (
+        delegations_visible_to(user, meeting)
+        .select_related("member", "decided_by", "submitted_by")
+        .prefetch_related(
+            Prefetch("delegates", queryset=Delegate.objects.select_related("focal_point").order_by("position", "id"))
         )
+        .order_by("member__code")
     )
-    if manages:
-        return qs.order_by("member__code")
-    if policy.role_of(user) == "member_coordinator" and user.member_id:
-        return qs.filter(member_id=user.member_id)
-    return qs.none()
+
+
+def readable_people(user, delegates) -> set[int]:
+    """The focal points among `delegates` whose directory record `user` may see (names of the others
+    are not shown, as on the participant list)."""
+    person_ids = {delegate.focal_point_id for delegate in delegates}
+    if not person_ids:
+        return set()
+    return set(policy.visible_to(FocalPoint.all_objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
 
 
 @dataclass
@@ -100,8 +108,9 @@ class DelegationSummary:
 
 
 def delegation_summary(user, meeting: Meeting) -> DelegationSummary:
-    """Counts of the meeting's delegations by status and the reader's own member's (one query)."""
-    rows = list(meeting.delegations.values_list("pk", "member_id", "member__code", "status"))
+    """Counts of the meeting's delegations that `user` may see, by status, and the reader's own member's
+    among them (one query, besides the reader's seats the policy caches for the request)."""
+    rows = list(delegations_visible_to(user, meeting).values_list("pk", "member_id", "member__code", "status"))
     counts = Counter(row[3] for row in rows)
     member_id = policy.acting_member_id(user)
     own = None
@@ -135,9 +144,7 @@ def document_version_for_download(document: Document, number) -> DocumentVersion
 def document_search(user, q: str = "") -> QuerySet:
     """Documents `user` may read whose title or extracted text has every word of `q` (folded:
     case- and accent-insensitive), newest first."""
-    from bphub.meetings.permissions import documents_shown
-
-    qs = policy.visible_to(documents_shown(user), user)
+    qs = documents_visible_to(user)
     for term in fold(q).split(" "):
         if term:
             qs = qs.filter(search_text__contains=term)

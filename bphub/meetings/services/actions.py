@@ -14,27 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bphub.accounts.models import RSO_ROLES, User
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.i18n import localize
 from bphub.core.models import Classification
 from bphub.meetings.models import ActionItem, ActionItemUpdate, Meeting, Outcome
+from bphub.meetings.permissions import action_owner_users
 from bphub.meetings.services.common import meeting_touch
 from bphub.meetings.services.outcomes import classify_within_meeting
-
-MEMBER_OWNER_ROLES = ("member_coordinator", "member_official")
-
-
-def action_owner_users(action: ActionItem):
-    """The accounts that act for the action's owner: the owning member's coordinators and officials,
-    the owning body's co-chairs, or the RSO's staff."""
-    users = User.objects.filter(is_active=True)
-    if action.owner_kind == ActionItem.Owner.MEMBER:
-        return users.filter(member_id=action.owner_member_id, role__in=MEMBER_OWNER_ROLES)
-    if action.owner_kind == ActionItem.Owner.BODY:
-        return users.filter(role="wg_co_chair", chaired_bodies=action.owner_body_id).distinct()
-    return users.filter(role__in=RSO_ROLES)
 
 
 def touch_meetings_showing(action: ActionItem) -> None:

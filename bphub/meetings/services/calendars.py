@@ -44,6 +44,18 @@ def calendar_feed_token_revoke(*, actor, request=None) -> int:
     return revoked
 
 
+def calendar_feed_tokens_revoke_on_deactivation(*, user, actor=None, **_signal) -> int:
+    """Stop every personal feed address of a deactivated `user` for good (receiver of
+    `accounts.signals.user_deactivated`): a reactivated person makes a new address, the old one
+    never works again. Returns how many were working."""
+    revoked = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        audit_record(
+            verb="calendar.feed_token_revoked", actor=actor, target=user, revoked=revoked, reason="deactivated"
+        )
+    return revoked
+
+
 def calendar_feed_token_resolve(raw: str) -> CalendarFeedToken | None:
     """The working token for `raw`, with its active owner; None for a revoked or unknown token or
     a deactivated owner. Marks it used (at most once an hour)."""

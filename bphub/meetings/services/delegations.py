@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bphub.accounts.models import RSO_ROLES
 from bphub.communications.models import Topic
 from bphub.communications.services import notify
 from bphub.core import policy
@@ -47,7 +46,7 @@ def nomination_closed_reason(user, meeting: Meeting) -> str:
         return _("The meeting is over (“%(status)s”): delegations can no longer change.") % {
             "status": meeting.get_status_display()
         }
-    if policy.role_of(user) in RSO_ROLES:
+    if policy.is_rso(user):
         return ""
     if meeting.status != Meeting.Status.REGISTRATION_OPEN:
         return _("Nominations are not open yet: the meeting is “%(status)s”. The RSO opens registration.") % {

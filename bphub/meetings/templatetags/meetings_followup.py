@@ -8,8 +8,9 @@ manage/update links. The links are hints only: every page they lead to checks ac
 from django import template
 from django.template.loader import render_to_string
 
+from bphub.core import policy
 from bphub.meetings.fragments import meeting_fragment
-from bphub.meetings.permissions import OUTCOMES_PUBLISHED, chaired_body_ids, is_rso
+from bphub.meetings.models import OUTCOMES_PUBLISHED
 from bphub.meetings.selectors.followup import annotate_for, meeting_actions, outcomes_by_kind, outcomes_visible
 
 register = template.Library()
@@ -19,7 +20,7 @@ def _manages(user, meeting) -> bool:
     """The management rule of `can_manage_meeting` for a meeting the page already showed to `user`."""
     if user is None:
         return False
-    return is_rso(user) or (meeting.group_id is not None and meeting.group_id in chaired_body_ids(user))
+    return policy.runs_body(user, meeting.group_id)
 
 
 def _reader(context):

@@ -17,7 +17,7 @@ from bphub.meetings.models import Delegation, Document, DocumentVersion, Meeting
 from bphub.meetings.services import documents as documents_service
 from bphub.meetings.services.documents import text_extract
 from bphub.meetings.testing import MINIMAL_PDF, make_delegation, make_document, make_meeting, make_person
-from bphub.members.models import Member
+from bphub.members.models import Body, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -267,14 +267,24 @@ def test_the_search_lists_only_documents_the_reader_may_see(make_user, login, cl
 
 
 def test_approved_participants_find_their_meetings_documents(make_user, login, client, members):
-    meeting = make_meeting(classification=Classification.RESTRICTED, originator=members["AA"])
-    make_document(meeting, title="Participants brief", text="corridor")
+    body = Body.objects.create(code="WGP", name={"en": "WG P"}, kind=Body.Kind.WORKING_GROUP)
+    meeting = make_meeting(classification=Classification.MEMBERS, originator=members["AA"], group=body)
+    make_document(meeting, title="Participants brief", text="corridor", classification=Classification.BODY, body=body)
+    make_document(
+        meeting,
+        title="Named brief",
+        text="corridor",
+        released_to=[members["AA"]],
+        classification=Classification.RESTRICTED,
+    )
     official = make_user("member_official", members["BB"])
     make_delegation(
         meeting, members["BB"], status=Delegation.Status.APPROVED, people=[make_person(members["BB"], user=official)]
     )
     login(official)
-    assert "Participants brief" in client.get("/meetings/documents/?q=corridor").content.decode()
+    page = client.get("/meetings/documents/?q=corridor").content.decode()
+    assert "Participants brief" in page
+    assert "Named brief" not in page  # a grant never opens what is released to another member
 
 
 def test_an_unreadable_file_is_accepted_without_text_and_with_a_note(rso, login, client, meeting):

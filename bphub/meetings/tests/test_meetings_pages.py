@@ -140,7 +140,10 @@ def test_an_approved_participant_sees_the_documents_a_colleague_does_not(client,
     aa, bb = world["members"]["AA"], world["members"]["BB"]
     meeting = kathmandu_meeting(classification=Classification.RESTRICTED, originator=aa, released_to=[bb])
     session = add_session(meeting, "Opening", meeting.starts_at, items=[("Briefing", 0, 30)])
-    paper = make_document(meeting, title="Delegates-only paper", released_to=[aa])
+    # a paper of a working group BB has no seat on: the participants' grant opens it to them
+    paper = make_document(
+        meeting, title="Delegates-only paper", classification=Classification.BODY, body=world["wg"]
+    )
     session.items.get().documents.set([paper])
     participant = make_user("member_official", bb)
     colleague = make_user("member_official", bb)

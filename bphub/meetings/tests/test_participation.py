@@ -186,16 +186,17 @@ def test_only_the_meetings_managers_invite(cast, make_user, login, client):
 def test_the_whole_nomination_flow_gives_the_approved_delegates_the_documents(
     cast, rso, make_user, login, client, django_capture_on_commit_callbacks
 ):
-    # given a restricted meeting of AA to which BB is invited, with a restricted document
-    meeting = open_meeting(classification=Classification.RESTRICTED, originator=cast["AA"], released_to=[cast["BB"]])
-    document = make_document(meeting, title="Route analysis", released_to=[cast["AA"]])
+    # given a members-level meeting to which BB is invited, with a paper of a body BB has no seat on
+    steering = Body.objects.create(code="WGS", name={"en": "Steering"}, kind=Body.Kind.WORKING_GROUP)
+    meeting = open_meeting(classification=Classification.MEMBERS, originator=cast["AA"], group=steering)
+    document = make_document(meeting, title="Route analysis", classification=Classification.BODY, body=steering)
     delegation = make_delegation(meeting, cast["BB"])
     coordinator = make_user("member_coordinator", cast["BB"])
     head_user = make_user("member_official", cast["BB"])
     head = make_person(cast["BB"], name="Budi Head", user=head_user)
     adviser = make_person(cast["BB"], name="Citra Adviser")
     login(head_user)
-    assert client.get(f"/meetings/documents/{document.pk}/").status_code == 404  # not named on it
+    assert client.get(f"/meetings/documents/{document.pk}/").status_code == 404  # no seat on its body
 
     # when the coordinator nominates, with the note verbale, and submits
     login(coordinator)

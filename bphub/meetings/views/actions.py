@@ -13,17 +13,15 @@ from bphub.core import policy
 from bphub.core.audit import audit_sensitive_read
 from bphub.core.ids import parse_id
 from bphub.meetings.forms.followup import ActionFilterForm, ActionItemForm, ActionUpdateForm
-from bphub.meetings.models import Outcome
 from bphub.meetings.permissions import (
     can_update_action,
     get_action_for_update,
     get_action_or_404,
     get_meeting_for_management,
     meetings_visible_to,
-    outcomes_shown,
 )
 from bphub.meetings.selectors.followup import action_list as select_actions
-from bphub.meetings.selectors.followup import annotate_for, series_with_visible_meetings, updates_of
+from bphub.meetings.selectors.followup import annotate_for, outcomes_visible, series_with_visible_meetings, updates_of
 from bphub.meetings.services.actions import action_create as create_action
 from bphub.meetings.services.actions import action_progress
 from bphub.meetings.views.outcomes import form_errors_from
@@ -42,11 +40,7 @@ def _detail(request, action, form=None, status=200):
             "action": action,
             "updates": updates_of(action),
             "form": form if may_update else None,
-            "outcome": action.outcome
-            if action.outcome_id
-            and policy.can_view(request.user, action.outcome)
-            and outcomes_shown(request.user, action.meeting)
-            else None,
+            "outcome": action.outcome if action.outcome_id and policy.can_view(request.user, action.outcome) else None,
             "area_key": "meetings",
         },
         status=status,
@@ -94,7 +88,7 @@ def action_list(request):
 @login_required
 def action_create(request, pk):
     meeting = get_meeting_for_management(request.user, pk)
-    outcomes = policy.visible_to(Outcome.objects.filter(meeting=meeting), request.user).order_by("position", "id")
+    outcomes = outcomes_visible(meeting=meeting, user=request.user)
     initial = {}
     if parse_id(request.GET.get("outcome")):
         initial["outcome"] = parse_id(request.GET.get("outcome"))

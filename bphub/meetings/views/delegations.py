@@ -11,13 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.directory.permissions import engagement_lists_visible_to
 from bphub.directory.text import query_terms
@@ -30,8 +29,16 @@ from bphub.meetings.forms.participation import (
     ReturnForm,
 )
 from bphub.meetings.models import Delegation
-from bphub.meetings.permissions import can_manage_meeting, can_nominate, get_meeting_for_management, get_meeting_or_404
-from bphub.meetings.selectors.participation import delegations_for, participant_list
+from bphub.meetings.permissions import (
+    can_manage_meeting,
+    can_nominate,
+    can_read_note_verbale,
+    get_delegation_for_nomination,
+    get_delegation_of_meeting,
+    get_meeting_for_management,
+    get_meeting_or_404,
+)
+from bphub.meetings.selectors.participation import delegations_for, participant_list, readable_people
 from bphub.meetings.services.delegations import (
     attendance_record,
     candidate_people,
@@ -50,35 +57,6 @@ def error_text(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return " ".join(text for texts in error.message_dict.values() for text in texts)
     return " ".join(error.messages)
-
-
-def _delegation(meeting, code: str) -> Delegation:
-    return get_object_or_404(
-        Delegation.objects.select_related("member", "meeting", "decided_by", "submitted_by"),
-        meeting=meeting,
-        member__code=code.upper(),
-    )
-
-
-def readable_people(user, delegates) -> set[int]:
-    """The focal points among `delegates` whose directory record `user` may see (names of the others
-    are not shown, as on the participant list)."""
-    from bphub.directory.models import FocalPoint
-
-    person_ids = {delegate.focal_point_id for delegate in delegates}
-    if not person_ids:
-        return set()
-    return set(policy.visible_to(FocalPoint.all_objects.filter(pk__in=person_ids), user).values_list("pk", flat=True))
-
-
-def get_delegation_for_nomination(user, pk: int, code: str) -> Delegation:
-    """The delegation, if `user` may nominate for its member or manages the meeting; Http404 otherwise."""
-    meeting = get_meeting_or_404(user, pk)
-    delegation = _delegation(meeting, code)
-    delegation.meeting = meeting
-    if not (can_nominate(user, delegation) or can_manage_meeting(user, meeting)):
-        raise Http404
-    return delegation
 
 
 # -- invitations ----------------------------------------------------------------------------
@@ -172,13 +150,16 @@ def _invited_message(request, invited) -> None:
 # -- delegations ----------------------------------------------------------------------------
 
 
-@login_required
 def delegation_list(request, pk: int):
+    """The delegations the reader may see (`permissions.delegations_visible_to`), as the API lists them."""
     meeting = get_meeting_or_404(request.user, pk)
     manages = can_manage_meeting(request.user, meeting)
-    delegations = list(delegations_for(request.user, meeting, manages=manages))
+    delegations = list(delegations_for(request.user, meeting))
     if not manages and not delegations:
         raise Http404
+    for delegation in delegations:
+        delegation.may_open = can_nominate(request.user, delegation) or manages
+        delegation.may_read_note = can_read_note_verbale(request.user, delegation, meeting)
     return render(
         request,
         "meetings/participation/delegation_list.html",
@@ -278,7 +259,7 @@ def delegation_edit(request, pk: int, code: str):
 @login_required
 def delegation_decide(request, pk: int, code: str):
     meeting = get_meeting_for_management(request.user, pk)
-    delegation = _delegation(meeting, code)
+    delegation = get_delegation_of_meeting(meeting, code)
     delegation.meeting = meeting
     decision = request.POST.get("decision")
     try:
@@ -310,11 +291,8 @@ def delegation_decide(request, pk: int, code: str):
 def note_verbale_download(request, pk: int, code: str):
     """The note verbale, for the meeting's managers (the RSO included) and the member's coordinators."""
     meeting = get_meeting_or_404(request.user, pk)
-    delegation = _delegation(meeting, code)
-    is_coordinator = (
-        policy.role_of(request.user) == "member_coordinator" and request.user.member_id == delegation.member_id
-    )
-    if not (is_coordinator or can_manage_meeting(request.user, meeting)) or not delegation.note_verbale:
+    delegation = get_delegation_of_meeting(meeting, code)
+    if not can_read_note_verbale(request.user, delegation, meeting) or not delegation.note_verbale:
         raise Http404
     audit_record(verb="delegation.note_verbale_read", actor=request.user, target=delegation, request=request)
     try:

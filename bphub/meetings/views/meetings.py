@@ -23,7 +23,6 @@ from bphub.meetings.selectors.meetings import (
     MeetingFilter,
     agenda_days,
     get_meeting_for_reader,
-    manages_readable_meeting,
     meeting_list_visible_to,
     series_compiled,
     series_list_visible_to,
@@ -101,7 +100,7 @@ def agenda_html(request, meeting: Meeting) -> str:
 def meeting_detail(request, pk: int):
     meeting = get_meeting_for_reader(request.user, pk)
     audit_sensitive_read(user=request.user, record=meeting, request=request)
-    manages = manages_readable_meeting(request.user, meeting)
+    manages = permissions.manages_readable_meeting(request.user, meeting)
     previous, following = series_neighbours(meeting, request.user)
     transitions = []
     if manages:

@@ -175,7 +175,10 @@ class WorkPlanItemForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=WorkPlanItem.Status.choices)
 
 
-WorkPlanFormSet = forms.formset_factory(WorkPlanItemForm, extra=2, can_delete=True, max_num=200)
+# absolute_max: a forged TOTAL_FORMS never makes the server build more than 200 forms.
+WorkPlanFormSet = forms.formset_factory(
+    WorkPlanItemForm, extra=2, can_delete=True, max_num=200, validate_max=True, absolute_max=200
+)
 
 
 def work_plan_initial(items) -> list[dict]:

@@ -203,3 +203,15 @@ def test_others_cannot_edit_the_work_plan_and_bad_rows_change_nothing(cast, clie
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
     assert not WorkPlanItem.objects.filter(group=body).exists()
+
+
+def test_a_forged_form_count_is_refused_without_building_the_forms(cast, client, login, make_user):
+    from bphub.meetings.models import WorkPlanItem
+
+    login(make_user("rso_admin"))
+    data = _plan_post([{"title_0": "One row", "period": "2026", "status": "planned"}])
+    data["form-TOTAL_FORMS"] = "9" * 21
+    response = client.post("/meetings/groups/WGX/work-plan/", data)
+    assert response.status_code == 400  # the page again, with the reason
+    assert "Please submit at most 200 forms." in response.content.decode()
+    assert not WorkPlanItem.objects.exists()

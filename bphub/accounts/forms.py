@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bphub.accounts.models import Role, User, time_zone_choices
+from bphub.accounts.permissions import member_locked_for
 from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
 from bphub.directory.person_record import agencies_to_choose
 from bphub.members.models import Body, Member
@@ -57,7 +58,7 @@ class RoleForm(forms.Form):
         offered, and the empty choice keeps it."""
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(role, Role(role).label) for role in roles]
-        own_member = user.member if user.role == Role.MEMBER_COORDINATOR else None
+        own_member = member_locked_for(user)
         agencies = agencies_to_choose(user, own_member)
         self.fields["agency"].queryset = agencies
         self.kept_agency = None

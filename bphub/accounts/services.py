@@ -16,23 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, Invitation, Role, User
+from bphub.accounts.permissions import can_manage_user, roles_assignable_by
 from bphub.accounts.signals import user_deactivated
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.tokens import token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
-
-
-def roles_assignable_by(actor: User) -> list[str]:
-    """Which roles `actor` may give: admins any, RSO staff any but admin, coordinators their member's."""
-    if actor.role == Role.RSO_ADMIN:
-        return list(Role.values)
-    if actor.role == Role.RSO_STAFF:
-        return [role for role in Role.values if role != Role.RSO_ADMIN]
-    if actor.role == Role.MEMBER_COORDINATOR:
-        return [Role.MEMBER_COORDINATOR, Role.MEMBER_OFFICIAL, Role.WG_CO_CHAIR]
-    return []
 
 
 def _check_role_and_member(*, actor: User, role: str, member, agency) -> None:
@@ -42,7 +32,7 @@ def _check_role_and_member(*, actor: User, role: str, member, agency) -> None:
         raise ValidationError({"member": _("RSO staff belong to the RSO, not to a member.")})
     if role in MEMBER_ROLES and member is None:
         raise ValidationError({"member": _("Choose the member this person acts for.")})
-    if actor.role == Role.MEMBER_COORDINATOR and member is not None and member.pk != actor.member_id:
+    if policy.is_coordinator(actor) and member is not None and member.pk != actor.member_id:
         raise ValidationError({"member": _("You can only invite people of your own member.")})
     if agency is not None and (member is None or agency.member_id != member.pk):
         raise ValidationError({"agency": _("The agency must belong to the chosen member.")})
@@ -141,16 +131,6 @@ def invitation_revoke(*, actor: User, invitation: Invitation, request=None) -> I
     invitation.save(update_fields=["revoked_at", "updated_at"])
     audit_record(verb="invitation.revoked", actor=actor, target=invitation, request=request)
     return invitation
-
-
-def can_manage_user(actor: User, user: User) -> bool:
-    if policy.may(actor, policy.Capability.MANAGE_ALL_USERS):
-        return True
-    if actor.role == Role.RSO_STAFF:
-        return user.role != Role.RSO_ADMIN
-    if actor.role == Role.MEMBER_COORDINATOR:
-        return user.member_id == actor.member_id and user.role in MEMBER_ROLES
-    return False
 
 
 @transaction.atomic

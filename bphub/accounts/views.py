@@ -10,28 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bphub.accounts import services
+from bphub.accounts import permissions, services
 from bphub.accounts.forms import AcceptInvitationForm, InvitationForm, PreferencesForm, RoleForm
-from bphub.accounts.models import MEMBER_ROLES, Invitation, Role, User
 from bphub.core import policy
-
-
-def _people_visible_to(actor):
-    users = User.objects.select_related("member", "agency")
-    if policy.may(actor, policy.Capability.MANAGE_ALL_USERS) or actor.role == Role.RSO_STAFF:
-        return users
-    if actor.role == Role.MEMBER_COORDINATOR:
-        # A coordinator sees the people they manage: their member's coordinators, officials, co-chairs.
-        return users.filter(member_id=actor.member_id, role__in=MEMBER_ROLES)
-    return users.none()
-
-
-def _manageable_person_or_404(actor, user_id: int) -> User:
-    """The person if `actor` may manage them; Http404 otherwise (as if they did not exist)."""
-    person = get_object_or_404(_people_visible_to(actor), pk=user_id)
-    if person.pk == actor.pk or not services.can_manage_user(actor, person):
-        raise Http404
-    return person
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -47,13 +28,11 @@ def _add_errors(form, error: ValidationError) -> None:
 def people_list(request):
     if not policy.may(request.user, policy.Capability.INVITE_USERS):
         raise Http404
-    people = _people_visible_to(request.user)
+    people = permissions.people_visible_to(request.user)
     q = request.GET.get("q", "").strip()
     if q:
         people = people.filter(Q(email__icontains=q) | Q(full_name__icontains=q))
-    invitations = Invitation.objects.select_related("member").filter(accepted_at__isnull=True, revoked_at__isnull=True)
-    if request.user.role == Role.MEMBER_COORDINATOR:
-        invitations = invitations.filter(member_id=request.user.member_id)
+    invitations = permissions.pending_invitations_visible_to(request.user)
     return render(request, "accounts/people_list.html", {"people": people[:500], "invitations": invitations, "q": q})
 
 
@@ -62,8 +41,8 @@ def people_list(request):
 def invitation_create(request):
     if not policy.may(request.user, policy.Capability.INVITE_USERS):
         raise Http404
-    roles = services.roles_assignable_by(request.user)
-    locked = request.user.member if request.user.role == Role.MEMBER_COORDINATOR else None
+    roles = permissions.roles_assignable_by(request.user)
+    locked = permissions.member_locked_for(request.user)
     form = InvitationForm(request.POST or None, roles=roles, user=request.user, member_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,11 +58,7 @@ def invitation_create(request):
 @require_POST
 @login_required
 def invitation_revoke(request, invitation_id: int):
-    invitation = get_object_or_404(Invitation, pk=invitation_id)
-    if not policy.may(request.user, policy.Capability.INVITE_USERS) or (
-        request.user.role == Role.MEMBER_COORDINATOR and invitation.member_id != request.user.member_id
-    ):
-        raise Http404
+    invitation = permissions.get_invitation_for_revoke(request.user, invitation_id)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation, request=request)
         messages.success(request, _("Invitation withdrawn."))
@@ -122,12 +97,12 @@ def invitation_accept(request, token: str):
 
 @login_required
 def person_detail(request, user_id: int):
-    person = get_object_or_404(_people_visible_to(request.user), pk=user_id)
-    can_manage = services.can_manage_user(request.user, person) and person.pk != request.user.pk
+    person = permissions.get_person_or_404(request.user, user_id)
+    can_manage = permissions.can_manage_user(request.user, person) and person.pk != request.user.pk
     form = RoleForm(
         initial={"role": person.role, "member": person.member, "agency": person.agency,
                  "chaired_bodies": person.chaired_bodies.all()},
-        roles=services.roles_assignable_by(request.user), user=request.user, person=person,
+        roles=permissions.roles_assignable_by(request.user), user=request.user, person=person,
     )
     can_end_sessions = policy.may(request.user, policy.Capability.END_ANY_SESSION) or person.pk == request.user.pk
     sessions = []
@@ -144,8 +119,8 @@ def person_detail(request, user_id: int):
 @require_POST
 @login_required
 def person_role(request, user_id: int):
-    person = _manageable_person_or_404(request.user, user_id)
-    form = RoleForm(request.POST, roles=services.roles_assignable_by(request.user), user=request.user, person=person)
+    person = permissions.get_person_for_management(request.user, user_id)
+    form = RoleForm(request.POST, roles=permissions.roles_assignable_by(request.user), user=request.user, person=person)
     if not form.is_valid():
         messages.error(request, _("Check the role form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect("accounts:person_detail", user_id=person.pk)
@@ -160,7 +135,7 @@ def person_role(request, user_id: int):
 @require_POST
 @login_required
 def person_active(request, user_id: int):
-    person = _manageable_person_or_404(request.user, user_id)
+    person = permissions.get_person_for_management(request.user, user_id)
     try:
         if request.POST.get("active") == "0":
             services.user_deactivate(actor=request.user, user=person, request=request)
@@ -178,7 +153,7 @@ def person_active(request, user_id: int):
 def person_reset_mfa(request, user_id: int):
     if not policy.may(request.user, policy.Capability.MANAGE_ALL_USERS):
         raise Http404
-    person = _manageable_person_or_404(request.user, user_id)
+    person = permissions.get_person_for_management(request.user, user_id)
     try:
         services.user_reset_mfa(actor=request.user, user=person, request=request)
         messages.success(request, _("Two-factor authentication reset; they will enrol again at their next sign-in."))

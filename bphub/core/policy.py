@@ -116,6 +116,18 @@ def acts_for_members_people(user) -> bool:
     return role_of(user) in MEMBER_ROLES | RSO_ROLES
 
 
+def member_people_q(member_ids=None) -> Q:
+    """Accounts (a User filter) that act for a member, for one of `member_ids` when given: who a
+    members-level notice or recipient list reaches. Activity is the caller's filter."""
+    condition = Q(role__in=MEMBER_ROLES)
+    return condition & Q(member_id__in=member_ids) if member_ids is not None else condition
+
+
+def secretariat_people_q() -> Q:
+    """Accounts (a User filter) of the RSO, who read everything."""
+    return Q(role__in=RSO_ROLES)
+
+
 def acting_member_id(user) -> int | None:
     """The member a user acts for, or None (RSO, researchers, alumni, the public)."""
     if role_of(user) in MEMBER_ROLES:

@@ -134,3 +134,46 @@ def engagement_lists_visible_to(user):
 
 def get_engagement_list_for_view(user, pk) -> EngagementList:
     return policy.get_visible_or_404(EngagementList.objects.all(), user, pk=pk)
+
+
+# -- engagement lists ----------------------------------------------------------------------------
+
+# What a list made by each kind of author may be classified as; the first is the default.
+RSO_CLASSIFICATIONS = (Classification.SECRETARIAT, Classification.MEMBERS, Classification.PUBLIC)
+COORDINATOR_CLASSIFICATIONS = (Classification.RESTRICTED, Classification.MEMBERS)
+
+
+
+def can_create_engagement_list(user) -> bool:
+    return policy.is_rso(user) or policy.is_coordinator(user)
+
+
+def classification_choices_for(user) -> list[tuple[str, str]]:
+    """The classifications `user` may give a list, the default first (empty if they may not create one)."""
+    if policy.is_rso(user):
+        allowed = RSO_CLASSIFICATIONS
+    elif can_create_engagement_list(user):
+        allowed = COORDINATOR_CLASSIFICATIONS
+    else:
+        return []
+    return [(value, Classification(value).label) for value in allowed]
+
+
+def can_change_engagement_list(user, engagement_list: EngagementList) -> bool:
+    if not policy.can_view(user, engagement_list):
+        return False
+    if engagement_list.owner_id is not None and engagement_list.owner_id == getattr(user, "pk", None):
+        return True
+    if policy.is_rso(user):
+        return True
+    if policy.role_of(user) != "member_coordinator":
+        return False
+    return policy.can(user, Action.CHANGE, engagement_list)
+
+
+def get_engagement_list_for_change(user, pk) -> EngagementList:
+    """The list if `user` may change or delete it; Http404 otherwise (as if it did not exist)."""
+    engagement_list = get_engagement_list_for_view(user, pk)
+    if not can_change_engagement_list(user, engagement_list):
+        raise Http404
+    return engagement_list

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, Role, User
+from bphub.accounts.models import Role, User
 from bphub.communications.models import Announcement, Topic
 from bphub.communications.permissions import can_create_announcements, is_rso, may_announce_to
 from bphub.communications.services import notify
@@ -184,9 +184,9 @@ def recipients(announcement: Announcement, *, actor, people=None):
         return users.filter(
             Q(pk__in=list(account_ids)) | Q(role=Role.MEMBER_COORDINATOR, member_id__in=released)
         ).distinct()
-    rso = Q(role__in=RSO_ROLES)
+    rso = policy.secretariat_people_q()
     if audience in (Audience.PUBLIC, Audience.ALL_MEMBERS):
-        return users.filter(rso | Q(role__in=MEMBER_ROLES))
+        return users.filter(rso | policy.member_people_q())
     if audience == Audience.BODY:
         from bphub.members.models import BodyMembership
 
@@ -197,8 +197,8 @@ def recipients(announcement: Announcement, *, actor, people=None):
         )
         if announcement.originator_id:
             seated.add(announcement.originator_id)
-        return users.filter(rso | Q(role__in=MEMBER_ROLES, member_id__in=seated))
-    return users.filter(rso | Q(role__in=MEMBER_ROLES, member_id__in=released))
+        return users.filter(rso | policy.member_people_q(seated))
+    return users.filter(rso | policy.member_people_q(released))
 
 
 @transaction.atomic

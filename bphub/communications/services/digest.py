@@ -32,7 +32,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bphub.accounts.models import MEMBER_ROLES, RSO_ROLES, User
+from bphub.accounts.models import User
 from bphub.communications.models import Announcement, DigestRun, Preference, Topic
 from bphub.communications.services import absolute_url, channels_for
 from bphub.core import policy
@@ -92,7 +92,7 @@ def digest_recipients():
     """Active RSO and member users with at least one topic on the weekly digest (defaults count)."""
     default_digest = [topic for topic, channel in Preference.DEFAULTS.items() if channel == Preference.Channel.DIGEST]
     return (
-        User.objects.filter(is_active=True, role__in=[*RSO_ROLES, *MEMBER_ROLES])
+        User.objects.filter(policy.secretariat_people_q() | policy.member_people_q(), is_active=True)
         .annotate(
             chose_digest=Count(
                 "notification_preferences", filter=Q(notification_preferences__channel=Preference.Channel.DIGEST)
@@ -227,11 +227,10 @@ def _outcomes(user, since, until) -> DigestSection | None:
 def _actions(user, until) -> DigestSection | None:
     from bphub.meetings.models import ActionItem, Meeting
 
-    role = policy.role_of(user)
-    if role in RSO_ROLES:
+    if policy.is_rso(user):
         owned = Q(owner_kind=ActionItem.Owner.RSO)
     else:
-        bodies = set(policy.seated_body_ids(user)) | set(user.chaired_bodies.values_list("pk", flat=True))
+        bodies = set(policy.seated_body_ids(user)) | set(policy.chaired_body_ids(user))
         owned = Q(owner_member_id=user.member_id) | Q(owner_body_id__in=bodies)
     horizon = until.date() + timedelta(days=7)
     rows = (

@@ -16,61 +16,20 @@ Who may do what:
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from bphub.accounts.models import RSO_ROLES
 from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.i18n import localize
-from bphub.core.models import Classification
-from bphub.core.policy import Action, role_of
 from bphub.directory.models import AgencyKind, EngagementList, FocalPoint, Freshness, RoleKind
-from bphub.directory.permissions import get_engagement_list_for_view
+from bphub.directory.permissions import (  # noqa: F401 - who may do what with lists, re-exported for callers
+    can_change_engagement_list,
+    can_create_engagement_list,
+    classification_choices_for,
+    get_engagement_list_for_change,
+    get_engagement_list_for_view,
+)
 from bphub.directory.selectors import DirectoryFilter, focal_point_search
-
-# What a list made by each kind of author may be classified as; the first is the default.
-RSO_CLASSIFICATIONS = (Classification.SECRETARIAT, Classification.MEMBERS, Classification.PUBLIC)
-COORDINATOR_CLASSIFICATIONS = (Classification.RESTRICTED, Classification.MEMBERS)
-
-
-
-def can_create_engagement_list(user) -> bool:
-    role = role_of(user)
-    return role in RSO_ROLES or (role == "member_coordinator" and user.member_id is not None)
-
-
-def classification_choices_for(user) -> list[tuple[str, str]]:
-    """The classifications `user` may give a list, the default first (empty if they may not create one)."""
-    role = role_of(user)
-    if role in RSO_ROLES:
-        allowed = RSO_CLASSIFICATIONS
-    elif can_create_engagement_list(user):
-        allowed = COORDINATOR_CLASSIFICATIONS
-    else:
-        return []
-    return [(value, Classification(value).label) for value in allowed]
-
-
-def can_change_engagement_list(user, engagement_list: EngagementList) -> bool:
-    if not policy.can_view(user, engagement_list):
-        return False
-    if engagement_list.owner_id is not None and engagement_list.owner_id == getattr(user, "pk", None):
-        return True
-    role = role_of(user)
-    if role not in RSO_ROLES and role != "member_coordinator":
-        return False
-    if role in RSO_ROLES:
-        return True
-    return policy.can(user, Action.CHANGE, engagement_list)
-
-
-def get_engagement_list_for_change(user, pk) -> EngagementList:
-    """The list if `user` may change or delete it; Http404 otherwise (as if it did not exist)."""
-    engagement_list = get_engagement_list_for_view(user, pk)
-    if not can_change_engagement_list(user, engagement_list):
-        raise Http404
-    return engagement_list
 
 
 def criteria_of(engagement_list: EngagementList) -> DirectoryFilter:
@@ -181,7 +140,7 @@ def engagement_list_create(
         description=(description or "").strip(),
         criteria=stored_criteria(criteria),
         classification=_check_classification(user, classification),
-        originator_id=None if role_of(user) in RSO_ROLES else user.member_id,
+        originator_id=None if policy.is_rso(user) else user.member_id,
         owner=user,
     )
     engagement_list.full_clean(exclude=["criteria"])  # {} (everyone) is a valid criteria

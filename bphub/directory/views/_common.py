@@ -11,7 +11,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bphub.accounts.models import RSO_ROLES
 from bphub.core import policy
 from bphub.core.i18n import localize
 from bphub.core.models import Classification
@@ -225,7 +224,7 @@ def is_htmx(request) -> bool:
 
 
 def confirmed_via_for(user) -> str:
-    return ConfirmedVia.RSO if user.role in RSO_ROLES else ConfirmedVia.COORDINATOR
+    return ConfirmedVia.RSO if policy.is_rso(user) else ConfirmedVia.COORDINATOR
 
 
 def may_manage(user, record) -> bool:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.models import Classification
 from bphub.meetings import permissions
@@ -110,11 +111,11 @@ def consultation_convene(
 def _notify_roster(meeting: Meeting, roster) -> None:
     """Tell the roster members' people now (the notifications are written in this transaction;
     mail leaves after the commit)."""
-    from bphub.accounts.models import MEMBER_ROLES, User
+    from bphub.accounts.models import User
     from bphub.communications.models import Topic
     from bphub.communications.services import notify
 
-    users = User.objects.filter(is_active=True, role__in=MEMBER_ROLES, member__in=roster)
+    users = User.objects.filter(policy.member_people_q([member.pk for member in roster]), is_active=True)
     notify(
         users=list(users),
         topic=Topic.MEETING,

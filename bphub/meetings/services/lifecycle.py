@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bphub.core import policy
 from bphub.core.audit import audit_record
 from bphub.core.models import Classification
 from bphub.meetings import permissions
@@ -232,13 +233,9 @@ def _move(meeting: Meeting, status: str, *, actor, request, verb: str) -> Meetin
 
 def _invited_users(meeting: Meeting):
     """The active people acting for the members that have a delegation on the meeting."""
-    from bphub.accounts.models import MEMBER_ROLES, User
+    from bphub.accounts.models import User
 
-    return User.objects.filter(
-        is_active=True,
-        role__in=MEMBER_ROLES,
-        member_id__in=meeting.delegations.values("member_id"),
-    )
+    return User.objects.filter(policy.member_people_q(meeting.delegations.values("member_id")), is_active=True)
 
 
 def _notify_invited_on_commit(meeting: Meeting, *, verb: str, title) -> None:

@@ -1,4 +1,6 @@
-"""Security review of the meetings work (issue 4): each test pins a leak or a hole that was found."""
+"""Drafts and what hangs off them leave no trace for readers who do not run the meeting; outcomes wait
+for publication; delegation pages name only people the reader may see; a body meeting's restricted
+parts stay within the body; reminders cope with a title on two lines."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Rules found by the security review: merges never widen readership nor let an old link or
+"""Merges never widen readership nor let an old link or
 proposal act on the survivor; approvals keep what changed meanwhile; only mailbox refusals bounce;
 review dates follow the site's time zone, not the reader's."""
 

@@ -1,4 +1,4 @@
-"""Security review of the meetings API (issue 4): outcomes are read once published."""
+"""The meetings API lists outcomes once published (before, only for the people who run the meeting)."""
 
 from datetime import timedelta
 

@@ -169,6 +169,12 @@ TASKS = {
 # A running task whose worker has not sent a heartbeat for this long is handed back to the queue.
 TASK_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
 TASK_WORKER_STALE_AFTER_SECONDS = int(os.environ.get("TASK_WORKER_STALE_AFTER_SECONDS", "60"))
+# How long an idle worker waits before looking at the queue again: a pack PDF someone waits for is
+# picked up within this (a query on an index, cheap even at a few per second).
+TASK_WORKER_INTERVAL = float(os.environ.get("TASK_WORKER_INTERVAL", "0.25"))
+# Modules a worker imports as it starts, so that the first task needing them does not pay for it
+# (WeasyPrint and Pango take about 1.6 s). Tests start many short-lived workers and skip it.
+TASK_WORKER_PRELOAD = [] if ENVIRONMENT == "test" else ["bphub.meetings.pdf"]
 
 # --- Auth, accounts, MFA ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -121,3 +121,14 @@ def test_the_backoff_doubles_up_to_a_minute():
     waits = [retry_delay(failures) for failures in range(1, 10)]
     assert 0.8 <= waits[0] <= 1.0 and 1.6 <= waits[1] <= 2.0 and 3.2 <= waits[2] <= 4.0
     assert all(48 <= wait <= 60 for wait in waits[6:])
+
+
+def test_the_worker_preloads_what_its_tasks_need_and_survives_a_broken_module(caplog):
+    import sys
+
+    from bphub.core.management.commands.worker import preload
+
+    sys.modules.pop("colorsys", None)
+    preload(["colorsys", "bphub.no_such_module"])
+    assert "colorsys" in sys.modules
+    assert "Worker could not preload bphub.no_such_module." in caplog.text

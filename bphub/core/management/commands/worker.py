@@ -1,5 +1,6 @@
 """`manage.py worker`: the task worker, with a heartbeat and a reaper for tasks of dead workers."""
 
+import importlib
 import logging
 
 from django.conf import settings
@@ -23,12 +24,26 @@ from bphub.core.worker import (
 logger = logging.getLogger("bphub.core.worker")
 
 
+def preload(modules) -> None:
+    """Import what tasks will need before the first task needs it (named in settings, so that core
+    imports no higher app by name). A module that fails to import is logged, not fatal: its tasks
+    will report the error themselves."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a worker must start even if an optional library is broken
+            logger.exception("Worker could not preload %s.", name)
+
+
 class Command(BaseCommand):
     help = "Run the task worker on every queue, with a heartbeat; hands back tasks of workers that died."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=valid_interval, default=1.0, help="Seconds to wait when the queue is empty."
+            "--interval",
+            type=valid_interval,
+            default=None,
+            help="Seconds to wait when the queue is empty (default: settings.TASK_WORKER_INTERVAL).",
         )
         parser.add_argument("--batch", action="store_true", help="Run every task that is ready, then exit.")
         parser.add_argument("--max-tasks", type=valid_max_tasks, default=None, help="Exit after this many tasks.")
@@ -40,6 +55,10 @@ class Command(BaseCommand):
         if verbosity == 0:
             logging.getLogger("django_tasks_db").setLevel(logging.CRITICAL)
         worker_id = worker_id or worker_id_new()
+        if interval is None:
+            interval = settings.TASK_WORKER_INTERVAL
+        if not batch:
+            preload(settings.TASK_WORKER_PRELOAD)
         worker = Worker(
             queue_names=["*"],
             excluded_queue_names=[],

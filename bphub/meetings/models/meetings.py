@@ -6,7 +6,7 @@ is read only by those who manage it (the RSO; the co-chairs of the meeting's bod
 everything hanging off it, since every part names the meeting as its `policy_parent`.
 """
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,19 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from bphub.core import policy
 from bphub.core.i18n import MultilingualTextField, localize
 from bphub.core.models import ClassifiedModel, TimeStampedModel
-
-
-def validate_time_zone(value: str) -> None:
-    """A name from the tz database ("Asia/Kathmandu"), never a fixed offset."""
-    if value not in available_timezones():
-        raise ValidationError(_("“%(zone)s” is not a time zone of the tz database."), params={"zone": value})
-
-
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+from bphub.core.timezones import validate_time_zone, zone  # noqa: F401 - the migrations name it here
 
 
 class Kind(models.TextChoices):

@@ -1,0 +1,444 @@
+"""The soak itself (bench/soak/run.sh sets up the database and the environment, then runs this).
+
+Starts the SMTP sink (in this process), gunicorn (2 sync workers) and the task worker, drives mixed
+traffic for SOAK_DURATION seconds, kills -9 one web worker and the task worker once each, samples
+every process's RSS, drains the queue, stops everything it started (by PID) and writes summary.md.
+Exit status 0 when every target holds, 1 when one fails, 2 when the run could not be made.
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402
+import report  # noqa: E402
+from smtp_sink import SmtpSink  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = os.environ.get("PY", str(ROOT / ".venv/bin/python"))
+GUNICORN = os.environ.get("GUNICORN", str(ROOT / ".venv/bin/gunicorn"))
+
+
+def knob(name, default, kind=float):
+    return kind(os.environ.get(name, default))
+
+
+def psql(query: str) -> list[list[str]]:
+    out = subprocess.run(
+        ["psql", os.environ["DATABASE_URL"], "-AtX", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", query],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class Processes:
+    """What this run started, each written to OUT/pids/ so run.sh's trap can stop them if we die."""
+
+    def __init__(self, out: Path, events: list):
+        self.out, self.events = out, events
+        (out / "pids").mkdir(exist_ok=True)
+        self.gunicorn = self.worker = None
+        self.worker_log = open(out / "worker.log", "ab")  # noqa: SIM115
+        self.stopping = threading.Event()
+        self.worker_restarts = 0
+
+    def _note(self, name, proc):
+        (self.out / "pids" / name).write_text(str(proc.pid))
+
+    def start_gunicorn(self, port: int):
+        self.gunicorn = subprocess.Popen(
+            [
+                GUNICORN,
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--error-logfile",
+                str(self.out / "gunicorn.log"),
+                "--log-level",
+                "warning",
+                "--forwarded-allow-ips",
+                "127.0.0.1",
+                "--worker-tmp-dir",
+                "/dev/shm",
+            ],
+            cwd=ROOT,
+        )
+        self._note("gunicorn", self.gunicorn)
+
+    def start_worker(self):
+        self.worker = subprocess.Popen(
+            [PY, "manage.py", "worker"], cwd=ROOT, stdout=self.worker_log, stderr=subprocess.STDOUT
+        )
+        self._note("worker", self.worker)
+
+    def supervise_worker(self):
+        """As `make run`'s loop: a worker that exits with a non-zero status is started again (2 s pause)."""
+        while not self.stopping.is_set():
+            code = self.worker.poll()
+            if code is not None and not self.stopping.is_set():
+                self.events.append((time.monotonic(), f"task worker {self.worker.pid} exited with {code}"))
+                if code == 0:
+                    return
+                time.sleep(2)
+                self.start_worker()
+                self.worker_restarts += 1
+                self.events.append((time.monotonic(), f"task worker restarted as {self.worker.pid}"))
+            self.stopping.wait(0.2)
+
+    def web_workers(self) -> list[int]:
+        return children(self.gunicorn.pid) if self.gunicorn else []
+
+    def stop(self):
+        self.stopping.set()
+        for proc in (self.worker, self.gunicorn):
+            if proc and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in (self.worker, self.gunicorn):
+            if proc:
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        for name in ("gunicorn", "worker"):
+            (self.out / "pids" / name).unlink(missing_ok=True)
+        self.worker_log.close()
+
+
+def sample_rss(procs: Processes, samples: list, stop: threading.Event, every: float):
+    """(t, role, pid, KiB) for the gunicorn master, each web worker and the task worker."""
+    while not stop.is_set():
+        t = time.monotonic()
+        pids = []
+        if procs.gunicorn:
+            pids.append(("gunicorn master", procs.gunicorn.pid))
+            pids += [("web worker", pid) for pid in procs.web_workers()]
+        if procs.worker and procs.worker.poll() is None:
+            pids.append(("task worker", procs.worker.pid))
+        for role, pid in pids:
+            kib = rss_kib(pid)
+            if kib:
+                samples.append((t, role, pid, kib))
+        stop.wait(every)
+
+
+def wait_healthy(client: load.Client, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if client.request("GET", "/healthz")[0] == 200:
+                return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+SHARES = {"anonymous": 30, "signed_in": 35, "search": 10, "api": 20, "feed": 5}  # % of browsing requests
+
+
+def targets_for(client: load.Client, out: Path, big: int) -> tuple[list[tuple], dict, list[str]]:
+    """(kind, path, cookie, token, weight) that answer 200 now; the sessions by role; what was skipped."""
+    sessions = [line.split("\t") for line in (out / "sessions.tsv").read_text().splitlines() if line]
+    by_role = {}
+    for key, _email, role in sessions:
+        by_role.setdefault(role, []).append(f"{load.COOKIE_NAME}={key}")
+    tokens = [line.split("\t") for line in (out / "tokens.tsv").read_text().splitlines() if line]
+    words = ["ministry", "police", "immigration", "Nguyen", "Siri", "border", "tra"]
+    # (kind, path, cookie, token, share): each share is split evenly among the candidates that answer 200.
+    candidates = [
+        ("anon_home", "/", None, None, "anonymous"),
+        ("anon_meetings", "/meetings/", None, None, "anonymous"),
+        ("anon_meeting", f"/meetings/{big}/", None, None, "anonymous"),
+        ("anon_members", "/members/", None, None, "anonymous"),
+        ("calendar_feed", "/calendar/public.ics", None, None, "feed"),
+    ]
+    for role, cookies in sorted(by_role.items()):
+        for cookie in cookies[:3]:
+            candidates += [
+                (f"signed_in_home[{role}]", "/", cookie, None, "signed_in"),
+                (f"signed_in_meetings[{role}]", "/meetings/", cookie, None, "signed_in"),
+                (f"signed_in_meeting[{role}]", f"/meetings/{big}/", cookie, None, "signed_in"),
+            ]
+            candidates += [
+                (f"directory_search[{role}]", f"/directory/?q={w}", cookie, None, "search") for w in words[:3]
+            ]
+    for raw, _email, _role in tokens:
+        for path in (
+            "/api/v1/me",
+            "/api/v1/meetings",
+            f"/api/v1/meetings/{big}",
+            f"/api/v1/meetings/{big}/agenda",
+            "/api/v1/members",
+            "/api/v1/focal-points?q=police",
+            "/api/v1/resources",
+        ):
+            kind = "api " + path.split("?")[0].replace(str(big), "{id}")
+            candidates.append((kind, path, None, raw, "api"))
+    usable, skipped = [], []
+    for candidate in candidates:
+        try:
+            status = client.request("GET", candidate[1], cookie=candidate[2], token=candidate[3])[0]
+        except OSError as error:
+            status = str(error)
+        (usable if status == 200 else skipped).append(
+            candidate if status == 200 else f"{candidate[0]} {candidate[1]}: {status}"
+        )
+    counts = Counter(c[4] for c in usable)
+    usable = [(*c[:4], SHARES[c[4]] / counts[c[4]]) for c in usable]
+    return usable, by_role, skipped
+
+
+def import_file(out: Path, rows: int) -> tuple[Path, str]:
+    """A focal-point sheet of `rows` new people for a member with bench agencies (dry run only)."""
+    found = psql(
+        "SELECT m.code, a.name->>'en' FROM directory_agency a JOIN members_member m ON m.id = a.member_id "
+        "WHERE a.acronym LIKE 'BXD-%' ORDER BY m.code, a.id LIMIT 20"
+    )
+    code = found[0][0] if found else "ID"
+    agencies = [name for c, name in found if c == code] or [""]
+    path = out / "focal-points.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Full name", "Job title", "Agency", "E-mail", "Phone", "Language"])
+        for n in range(rows):
+            writer.writerow(
+                [
+                    f"Soak Person {n} Tester",
+                    "Analyst",
+                    agencies[n % len(agencies)],
+                    f"soak{n}@import.soak.invalid",
+                    "",
+                    "en",
+                ]
+            )
+    return path, code
+
+
+def run_import(recorder: load.Recorder, path: Path, code: str, out: Path):
+    start = time.monotonic()
+    done = subprocess.run(
+        [PY, "manage.py", "import_focal_points", str(path), "--member", code, "--dry-run", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    ok = done.returncode in (0, 1)  # 1: ran, some rows need attention; 2 or a crash: it did not run
+    (out / "import-last.json").write_text(done.stdout + done.stderr)
+    recorder.add(
+        load.Record(
+            "focal_point_import (dry run)",
+            start,
+            time.monotonic(),
+            done.returncode,
+            "" if ok else f"exit {done.returncode}: {done.stderr.strip()[-200:]}",
+            ok,
+        )
+    )
+
+
+def drain(max_wait: float) -> float:
+    """Wait until no task is due or running and no email is due; returns the seconds waited."""
+    start = time.monotonic()
+    while time.monotonic() - start < max_wait:
+        busy = psql(
+            "SELECT (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
+            "OR (status = 'READY' AND (run_after IS NULL OR run_after <= now()))) + "
+            "(SELECT count(*) FROM outbox_outboundemail WHERE status = 'pending' AND next_attempt_at <= now())"
+        )
+        if int(busy[0][0]) == 0:
+            break
+        time.sleep(2)
+    return time.monotonic() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--big-meeting", type=int, required=True)
+    parser.add_argument("--smtp-port", type=int, required=True)
+    args = parser.parse_args()
+    out = args.out
+    duration = knob("SOAK_DURATION", 600)
+    conf = {
+        "duration_s": duration,
+        "clients": knob("SOAK_CLIENTS", 4, int),
+        "think_s": knob("SOAK_THINK", 0.2),
+        "warmup_s": knob("SOAK_WARMUP", min(60.0, duration / 4)),
+        "sample_every_s": knob("SOAK_SAMPLE_EVERY", 5),
+        "kill_web_at": knob("SOAK_KILL_WEB_AT", 0.4),
+        "kill_worker_at": knob("SOAK_KILL_WORKER_AT", 0.6),
+        "mails_per_min": knob("SOAK_MAILS_PER_MIN", 4),
+        "pack_every_s": knob("SOAK_PACK_EVERY", 60),
+        "import_every_s": knob("SOAK_IMPORT_EVERY", 60),
+        "import_rows": knob("SOAK_IMPORT_ROWS", 200, int),
+        "drain_wait_s": knob("SOAK_DRAIN_WAIT", 180),
+        "rss_growth_max_pct": knob("SOAK_RSS_GROWTH_MAX", 10),
+        "stale_after_s": knob("TASK_WORKER_STALE_AFTER_SECONDS", 60),
+    }
+    events: list = []
+    recorder = load.Recorder()
+    samples: list = []
+    sink = SmtpSink(args.smtp_port, out / "smtp.jsonl")
+    procs = Processes(out, events)
+    stop_load, stop_sampler = threading.Event(), threading.Event()
+    t0 = time.monotonic()
+    started_at = psql("SELECT now()")[0][0]
+    try:
+        sink.start()
+        port = free_port()
+        client = load.Client(port)
+        procs.start_gunicorn(port)
+        if not wait_healthy(client, 60):
+            print("gunicorn did not answer /healthz", file=sys.stderr)
+            return 2
+        procs.start_worker()
+        threading.Thread(target=procs.supervise_worker, daemon=True).start()
+        sampler = threading.Thread(target=sample_rss, args=(procs, samples, stop_sampler, conf["sample_every_s"]))
+        sampler.start()
+        targets, by_role, skipped = targets_for(client, out, args.big_meeting)
+        (out / "targets.txt").write_text(
+            "\n".join(f"{t[0]}\t{t[1]}\t{t[4]:.2f}" for t in targets)
+            + "\n# skipped (not 200 before the run)\n"
+            + "\n".join(skipped)
+            + "\n"
+        )
+        admin = (by_role.get("rso_admin") or [None])[0]
+        participant = (by_role.get("participant") or [None])[0]
+        sheet, member_code = import_file(out, conf["import_rows"])
+        run_tag = time.strftime("%H%M%S")
+        t0 = time.monotonic()  # the soak's clock starts with the traffic
+        threads = [
+            threading.Thread(
+                target=load.browse_loop, args=(client, recorder, targets, stop_load, conf["think_s"], seed)
+            )
+            for seed in range(conf["clients"])
+        ]
+        if participant:
+            threads.append(
+                threading.Thread(
+                    target=load.every,
+                    args=(
+                        stop_load,
+                        conf["pack_every_s"],
+                        5,
+                        lambda n: (
+                            __import__("shutil").rmtree(
+                                Path(os.environ["BPHUB_VAR_DIR"]) / "media/meetings/packs", ignore_errors=True
+                            ),
+                            load.pack_once(
+                                client, recorder, f"/meetings/{args.big_meeting}/pre-briefing.pdf", participant
+                            ),
+                        ),
+                    ),
+                )
+            )
+        threads.append(
+            threading.Thread(
+                target=load.every,
+                args=(stop_load, conf["import_every_s"], 10, lambda n: run_import(recorder, sheet, member_code, out)),
+            )
+        )
+        if admin and conf["mails_per_min"] > 0:
+            threads.append(
+                threading.Thread(
+                    target=load.every,
+                    args=(
+                        stop_load,
+                        60 / conf["mails_per_min"],
+                        3,
+                        lambda n: load.invite_once(client, recorder, admin, n, run_tag),
+                    ),
+                )
+            )
+        for thread in threads:
+            thread.start()
+        kills = []
+        plan = sorted([(conf["kill_web_at"] * duration, "web"), (conf["kill_worker_at"] * duration, "worker")])
+        for at, what in plan:
+            time.sleep(max(0.0, t0 + at - time.monotonic()))
+            victim = procs.web_workers()[0] if what == "web" else procs.worker.pid
+            os.kill(victim, signal.SIGKILL)
+            kills.append(
+                {
+                    "what": "gunicorn web worker" if what == "web" else "task worker",
+                    "pid": victim,
+                    "t": time.monotonic(),
+                }
+            )
+            events.append((time.monotonic(), f"SIGKILL {kills[-1]['what']} {victim}"))
+        time.sleep(max(0.0, t0 + duration - time.monotonic()))
+        stop_load.set()
+        for thread in threads:
+            thread.join(timeout=300)
+        events.append((time.monotonic(), "traffic stopped; draining"))
+        drained = drain(conf["drain_wait_s"])
+        events.append((time.monotonic(), f"drained in {drained:.0f} s"))
+        time.sleep(1)
+        stop_sampler.set()
+        sampler.join()
+        state = report.collect_state(psql, started_at, sink.handler.snapshot())
+    finally:
+        stop_load.set()
+        stop_sampler.set()
+        procs.stop()
+        sink.stop()
+    (out / "samples.json").write_text(json.dumps(samples))
+    (out / "requests.json").write_text(
+        json.dumps([r.__dict__ | {"start": r.start - t0, "end": r.end - t0} for r in recorder.records])
+    )
+    text, passed = report.summary(conf, recorder.records, kills, samples, events, state, t0, procs.worker_restarts)
+    (out / "summary.md").write_text(text)
+    print(text)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

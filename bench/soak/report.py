@@ -103,8 +103,9 @@ def summary(conf, records, kills, samples, events, state, t0, worker_restarts) -
     for k in kills:
         t = k["t"] - t0
         near = [r for r in records if not r.ok and r.start - 10 <= k["t"] <= r.end + 10]
+        during = f", while it ran {k['running']}" if k.get("running") else ""
         lines.append(
-            f"- t={t:.1f} s: SIGKILL {k['what']} (pid {k['pid']}); failed requests within 10 s: "
+            f"- t={t:.1f} s: SIGKILL {k['what']} (pid {k['pid']}){during}; failed requests within 10 s: "
             + (", ".join(f"{r.kind} ({r.error}, {r.start - t0:.1f}-{r.end - t0:.1f} s)" for r in near) or "none")
         )
     lines += [f"- {e[1]} (t={e[0] - t0:.1f} s)" for e in events]

@@ -36,7 +36,8 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log"; }
 sql() { psql "$DATABASE_URL" -AtX -v ON_ERROR_STOP=1 -c "$1"; }
 
 # soak.py owns gunicorn, the task worker and the SMTP sink and stops them itself; this trap is the
-# backstop if soak.py is killed: only the PIDs it wrote down (bench/out/soak-*/pids/), nothing by name.
+# backstop (this script interrupted, soak.py killed): soak.py first (SIGTERM makes it stop its own), then
+# whatever PIDs are still written down in bench/out/soak-*/pids/; nothing by name.
 cleanup() {
   local f pid
   for f in "$OUT"/pids/*; do
@@ -85,6 +86,11 @@ SMTP_PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0
 export EMAIL_DELIVERY_BACKEND=django.core.mail.backends.smtp.EmailBackend EMAIL_HOST=127.0.0.1 EMAIL_PORT=$SMTP_PORT
 log "soak: ${SOAK_DURATION} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 status=0
-"$PY" bench/soak/soak.py --out "$OUT" --big-meeting "$BIG" --smtp-port "$SMTP_PORT" || status=$?
+mkdir -p "$OUT/pids"
+# In the background and waited for, so a signal to this script runs the trap at once.
+"$PY" bench/soak/soak.py --out "$OUT" --big-meeting "$BIG" --smtp-port "$SMTP_PORT" &
+echo $! > "$OUT/pids/0-soak"
+wait $! || status=$?
+rm -f "$OUT/pids/0-soak"
 log "done ($status): $OUT"
 exit "$status"

@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -168,6 +169,11 @@ def sample_rss(procs: Processes, samples: list, stop: threading.Event, every: fl
         stop.wait(every)
 
 
+def thread_of(target, *args) -> threading.Thread:
+    # Daemons: a signal that ends this process does not wait for a request or an import in flight.
+    return threading.Thread(target=target, args=args, daemon=True)
+
+
 def wait_healthy(client: load.Client, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -284,6 +290,17 @@ def run_import(recorder: load.Recorder, path: Path, code: str, out: Path):
     )
 
 
+def wait_for_running_task(max_wait: float) -> str:
+    """The task worker is killed mid-task when it can be: wait up to max_wait s for a RUNNING task."""
+    deadline = time.monotonic() + max_wait
+    while time.monotonic() < deadline:
+        found = psql("SELECT task_path FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' LIMIT 1")
+        if found:
+            return found[0][0]
+        time.sleep(0.1)
+    return ""
+
+
 def drain(max_wait: float) -> float:
     """Wait until no task is due or running and no email is due; returns the seconds waited."""
     start = time.monotonic()
@@ -306,6 +323,8 @@ def main() -> int:
     parser.add_argument("--smtp-port", type=int, required=True)
     args = parser.parse_args()
     out = args.out
+    # SIGTERM (run.sh's trap) unwinds through the finally below, which stops what this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     duration = knob("SOAK_DURATION", 600)
     conf = {
         "duration_s": duration,
@@ -320,6 +339,7 @@ def main() -> int:
         "import_every_s": knob("SOAK_IMPORT_EVERY", 60),
         "import_rows": knob("SOAK_IMPORT_ROWS", 200, int),
         "drain_wait_s": knob("SOAK_DRAIN_WAIT", 180),
+        "kill_worker_wait_s": knob("SOAK_KILL_WORKER_WAIT", 20),
         "rss_growth_max_pct": knob("SOAK_RSS_GROWTH_MAX", 10),
         "stale_after_s": knob("TASK_WORKER_STALE_AFTER_SECONDS", 60),
     }
@@ -356,46 +376,35 @@ def main() -> int:
         run_tag = time.strftime("%H%M%S")
         t0 = time.monotonic()  # the soak's clock starts with the traffic
         threads = [
-            threading.Thread(
-                target=load.browse_loop, args=(client, recorder, targets, stop_load, conf["think_s"], seed)
-            )
+            thread_of(load.browse_loop, client, recorder, targets, stop_load, conf["think_s"], seed)
             for seed in range(conf["clients"])
         ]
+        packs_dir = Path(os.environ["BPHUB_VAR_DIR"]) / "media/meetings/packs"
+        pack_path = f"/meetings/{args.big_meeting}/pre-briefing.pdf"
+
+        def pack(_n):
+            shutil.rmtree(packs_dir, ignore_errors=True)  # stored packs gone: the worker renders it again
+            load.pack_once(client, recorder, pack_path, participant)
+
         if participant:
-            threads.append(
-                threading.Thread(
-                    target=load.every,
-                    args=(
-                        stop_load,
-                        conf["pack_every_s"],
-                        5,
-                        lambda n: (
-                            __import__("shutil").rmtree(
-                                Path(os.environ["BPHUB_VAR_DIR"]) / "media/meetings/packs", ignore_errors=True
-                            ),
-                            load.pack_once(
-                                client, recorder, f"/meetings/{args.big_meeting}/pre-briefing.pdf", participant
-                            ),
-                        ),
-                    ),
-                )
-            )
+            threads.append(thread_of(load.every, stop_load, conf["pack_every_s"], 5, pack))
         threads.append(
-            threading.Thread(
-                target=load.every,
-                args=(stop_load, conf["import_every_s"], 10, lambda n: run_import(recorder, sheet, member_code, out)),
+            thread_of(
+                load.every,
+                stop_load,
+                conf["import_every_s"],
+                10,
+                lambda _n: run_import(recorder, sheet, member_code, out),
             )
         )
         if admin and conf["mails_per_min"] > 0:
             threads.append(
-                threading.Thread(
-                    target=load.every,
-                    args=(
-                        stop_load,
-                        60 / conf["mails_per_min"],
-                        3,
-                        lambda n: load.invite_once(client, recorder, admin, n, run_tag),
-                    ),
+                thread_of(
+                    load.every,
+                    stop_load,
+                    60 / conf["mails_per_min"],
+                    3,
+                    lambda n: load.invite_once(client, recorder, admin, n, run_tag),
                 )
             )
         for thread in threads:
@@ -404,6 +413,7 @@ def main() -> int:
         plan = sorted([(conf["kill_web_at"] * duration, "web"), (conf["kill_worker_at"] * duration, "worker")])
         for at, what in plan:
             time.sleep(max(0.0, t0 + at - time.monotonic()))
+            running = wait_for_running_task(conf["kill_worker_wait_s"]) if what == "worker" else ""
             victim = procs.web_workers()[0] if what == "web" else procs.worker.pid
             os.kill(victim, signal.SIGKILL)
             kills.append(
@@ -411,6 +421,7 @@ def main() -> int:
                     "what": "gunicorn web worker" if what == "web" else "task worker",
                     "pid": victim,
                     "t": time.monotonic(),
+                    "running": running,
                 }
             )
             events.append((time.monotonic(), f"SIGKILL {kills[-1]['what']} {victim}"))

@@ -220,7 +220,6 @@ def main() -> int:
         "drain_wait_s": knob("SOAK_DRAIN_WAIT", 180),
         "kill_worker_wait_s": knob("SOAK_KILL_WORKER_WAIT", 20),
         "rss_growth_max_pct": knob("SOAK_RSS_GROWTH_MAX", 10),
-        "stale_after_s": knob("TASK_WORKER_STALE_AFTER_SECONDS", 60),
     }
     events: list = []
     recorder = load.Recorder()
@@ -331,4 +330,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception:  # noqa: BLE001 - the run could not be made: not the same as a failed target
+        import traceback
+
+        traceback.print_exc()
+        sys.exit(2)

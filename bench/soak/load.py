@@ -96,6 +96,7 @@ def pack_once(client: Client, recorder: Recorder, path: str, cookie: str, timeou
     recorded as "pack_poll"."""
     start = time.monotonic()
     target = path
+    retried = ""
     while True:
         record, result = timed(
             recorder, "pack_poll", lambda t=target: client.request("GET", t, cookie=cookie), expect=(200, 202)
@@ -105,8 +106,29 @@ def pack_once(client: Client, recorder: Recorder, path: str, cookie: str, timeou
         status, headers, body = result
         kind = (headers.get("content-type") or [""])[0]
         if kind == "application/pdf" and body.startswith(b"%PDF"):
-            return recorder.add(Record("pack_pdf", start, time.monotonic(), status))
-        found = REFRESH.search(body.decode(errors="replace")) if kind.startswith("text/html") else None
+            return recorder.add(Record("pack_pdf", start, time.monotonic(), status, retried, not retried))
+        page = body.decode(errors="replace")
+        found = REFRESH.search(page) if kind.startswith("text/html") else None
+        if not found and not retried and CSRF_INPUT.search(page):
+            # The render failed: press "Try again" as the reader would (a failure all the same).
+            retried = "the render had failed; asked again"
+            csrf = next((c.split(";", 1)[0] for c in headers.get("set-cookie", []) if c.startswith(CSRF_COOKIE)), "")
+            try:
+                answer = client.request(
+                    "POST",
+                    path,
+                    cookie=f"{cookie}; {csrf}" if csrf else cookie,
+                    body=urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF_INPUT.search(page)[1]}),
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Origin": f"https://127.0.0.1:{client.port}",
+                    },
+                )
+                target = (answer[1].get("location") or [path])[0]
+            except (OSError, http.client.HTTPException) as error:
+                return recorder.add(Record("pack_pdf", start, time.monotonic(), None, f"retry: {error}", False))
+            target = urllib.parse.urlsplit(target)._replace(scheme="", netloc="").geturl() or path
+            continue
         if not found or time.monotonic() - start > timeout:
             error = f"HTTP {status}, {kind}, " + (
                 "no refresh on the page" if not found else f"no PDF after {timeout} s"
@@ -159,9 +181,10 @@ def invite_once(client: Client, recorder: Recorder, cookie: str, n: int, run_tag
 
 
 def every(stop: threading.Event, period: float, first: float, action):
-    """Call action(n) at first, first + period, ... until stop is set."""
+    """Call action(n) at first, first + period, ... (seconds from now) until stop is set."""
     started = time.monotonic()
     n = 0
     while not stop.wait(max(0.0, started + first + n * period - time.monotonic())):
         action(n)
-        n += 1
+        # Slots missed while the action ran (a long pack wait) are skipped, not fired in a burst.
+        n = max(n + 1, int((time.monotonic() - started - first) // period) + 1)

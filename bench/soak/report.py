@@ -143,7 +143,7 @@ def summary(conf, records, kills, samples, events, state, t0, worker_restarts) -
     lines += [
         "",
         f"## Memory (RSS, sampled every {conf['sample_every_s']:g} s; growth from {conf['warmup_s']:.0f} s "
-        "after the process started to the end)",
+        "after the process or the traffic started, whichever is later, to the end)",
         "",
     ] + mem_lines
 
@@ -188,7 +188,8 @@ def memory(samples, conf, t0) -> tuple[list[str], bool]:
     failed = False
     for (role, pid), series in sorted(by_pid.items(), key=lambda item: item[1][0][0]):
         first_t = series[0][0]
-        after = [(t, kib) for t, kib in series if t >= first_t + conf["warmup_s"]]
+        # Warm-up counts from the later of the process's start and the traffic's (t = 0): idle before it.
+        after = [(t, kib) for t, kib in series if t >= max(first_t, 0) + conf["warmup_s"]]
         peak = max(kib for _, kib in series) / 1024
         if len(after) < 2:
             growth = "n/a (too short-lived)"

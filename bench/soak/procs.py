@@ -47,6 +47,7 @@ class Processes:
         self.gunicorn = self.worker = None
         self.worker_log = open(out / "worker.log", "ab")  # noqa: SIM115
         self.stopping = threading.Event()
+        self.lock = threading.Lock()
         self.worker_restarts = 0
 
     def _note(self, name, proc):
@@ -86,12 +87,14 @@ class Processes:
         """As `make run`'s loop: a worker that exits with a non-zero status is started again (2 s pause)."""
         while not self.stopping.is_set():
             code = self.worker.poll()
-            if code is not None and not self.stopping.is_set():
+            if code is not None:
                 self.events.append((time.monotonic(), f"task worker {self.worker.pid} exited with {code}"))
-                if code == 0:
+                if code == 0 or self.stopping.wait(2):
                     return
-                time.sleep(2)
-                self.start_worker()
+                with self.lock:  # never start one after stop() has begun: it would outlive the run
+                    if self.stopping.is_set():
+                        return
+                    self.start_worker()
                 self.worker_restarts += 1
                 self.events.append((time.monotonic(), f"task worker restarted as {self.worker.pid}"))
             self.stopping.wait(0.2)
@@ -100,7 +103,8 @@ class Processes:
         return children(self.gunicorn.pid) if self.gunicorn else []
 
     def stop(self):
-        self.stopping.set()
+        with self.lock:
+            self.stopping.set()
         for proc in (self.worker, self.gunicorn):
             if proc and proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)

@@ -314,7 +314,8 @@ def main() -> int:
         plan = sorted([(conf["kill_web_at"] * duration, "web"), (conf["kill_worker_at"] * duration, "worker")])
         for at, what in plan:
             time.sleep(max(0.0, t0 + at - time.monotonic()))
-            running = wait_for_running_task(conf["kill_worker_wait_s"]) if what == "worker" else ""
+            left = t0 + duration - 1 - time.monotonic()  # the kill stays inside the traffic
+            running = wait_for_running_task(min(conf["kill_worker_wait_s"], left)) if what == "worker" else ""
             victim = procs.web_workers()[0] if what == "web" else procs.worker.pid
             os.kill(victim, signal.SIGKILL)
             kills.append(

@@ -12,23 +12,17 @@ from django.utils.translation import gettext as _
 
 from bphub.core.audit import audit_record
 from bphub.core.models import Classification
+from bphub.core.policy import CLASSIFICATION_RANK
 from bphub.directory.models import Agency, ConfirmationRequest, Email, FocalPoint, FocalPointRole, Phone, Revision
 from bphub.directory.services.records import _refresh_derived
 from bphub.directory.services.revisions import revision_record
-
-STRICTNESS = [
-    Classification.PUBLIC,
-    Classification.MEMBERS,
-    Classification.BODY,
-    Classification.RESTRICTED,
-    Classification.SECRETARIAT,
-]
 
 
 def _narrowest_readership(survivor, duplicate) -> None:
     """A merged record is read by no one who could not read both: the survivor takes the stricter
     classification, and when both are restricted only the members both were released to."""
-    a, b = STRICTNESS.index(survivor.classification), STRICTNESS.index(duplicate.classification)
+    # The policy's order of classifications, widest first.
+    a, b = CLASSIFICATION_RANK[survivor.classification], CLASSIFICATION_RANK[duplicate.classification]
     released_both = set(survivor.released_to.all()) & set(duplicate.released_to.all())
     if b > a:
         survivor.classification = duplicate.classification

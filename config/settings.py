@@ -169,6 +169,9 @@ TASKS = {
 # A running task whose worker has not sent a heartbeat for this long is handed back to the queue.
 TASK_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "10"))
 TASK_WORKER_STALE_AFTER_SECONDS = int(os.environ.get("TASK_WORKER_STALE_AFTER_SECONDS", "60"))
+# How often a worker looks for due maintenance (the daily sweep, the weekly digest, reminders): each
+# job is one read when not due. Runs in its own thread, never in the task loop.
+TASK_WORKER_MAINTENANCE_SECONDS = float(os.environ.get("TASK_WORKER_MAINTENANCE_SECONDS", "30"))
 # How long an idle worker waits before looking at the queue again: a pack PDF someone waits for is
 # picked up within this (a query on an index, cheap even at a few per second).
 TASK_WORKER_INTERVAL = float(os.environ.get("TASK_WORKER_INTERVAL", "0.25"))

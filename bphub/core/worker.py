@@ -7,6 +7,11 @@ reaper hands a RUNNING task back to the queue once the worker that claimed it ha
 TASK_WORKER_STALE_AFTER_SECONDS. Tasks must therefore be safe to run again (the outbox is: the
 email row, not the task, says whether a message was sent).
 
+Maintenance (the directory's daily sweep, the weekly digest, reminders) runs in a thread of its
+own, apart from both the heartbeat and the task loop: the weekly digest writes a couple of thousand
+emails over several minutes, and neither a pack someone waits for nor the worker's heartbeat may
+wait behind it.
+
 A database that is briefly unavailable (a locked SQLite file, a PostgreSQL restart) does not stop
 the worker: `worker_run_resilient` logs the error, waits with exponential backoff and starts the
 loop again, handing back first any task it was in the middle of.
@@ -108,13 +113,30 @@ def reap_stale_tasks(*, now: datetime | None = None) -> list[str]:
     return requeued
 
 
-def worker_upkeep(*, worker_id: str, now: datetime | None = None) -> None:
-    """One round of a worker's upkeep: heartbeat, reaper, then the maintenance jobs."""
+def worker_liveness(*, worker_id: str, now: datetime | None = None) -> None:
+    """The quick part of upkeep, every heartbeat: say this worker is alive, hand back dead ones' tasks."""
     now = now or timezone.now()
     heartbeat_beat(worker_id=worker_id, now=now)
     reap_stale_tasks(now=now)
+
+
+def worker_maintenance(*, now: datetime | None = None) -> None:
+    """Run each maintenance job that is due; one job's failure is logged and the others still run."""
+    now = now or timezone.now()
     for path in MAINTENANCE_JOBS:
-        import_string(path)(now=now)
+        try:
+            import_string(path)(now=now)
+        except TRANSIENT_DATABASE_ERRORS:
+            raise  # the database is away: the caller waits and tries the whole round again
+        except Exception:  # noqa: BLE001 - a broken job must not starve the others
+            logger.exception("Maintenance job %s failed; it is tried again on the next round.", path)
+
+
+def worker_upkeep(*, worker_id: str, now: datetime | None = None) -> None:
+    """A whole round in line (one-shot runs, tests): liveness, then the maintenance jobs."""
+    now = now or timezone.now()
+    worker_liveness(worker_id=worker_id, now=now)
+    worker_maintenance(now=now)
 
 
 # Errors a database raises while it is unavailable: the worker waits and tries again. Others (a
@@ -171,8 +193,10 @@ def worker_run_resilient(worker, *, worker_id: str, sleep=time.sleep) -> None:
             if failures:
                 tasks_hand_back_own(worker_id=worker_id)
             # The first beat comes before the first claim, so no reaper can mistake this worker
-            # for a dead one; the first reap picks up what dead workers left behind.
-            worker_upkeep(worker_id=worker_id)
+            # for a dead one; the first reap picks up what dead workers left behind. Maintenance
+            # is not run here: MaintenanceThread does it beside the loop (or, with --batch, the
+            # command before it).
+            worker_liveness(worker_id=worker_id)
             worker.run()
             return
         except TRANSIENT_DATABASE_ERRORS as error:
@@ -195,30 +219,70 @@ def worker_run_resilient(worker, *, worker_id: str, sleep=time.sleep) -> None:
             sleep(delay)
 
 
-class HeartbeatThread(threading.Thread):
-    """Runs worker_upkeep every TASK_WORKER_HEARTBEAT_SECONDS beside the task loop.
+class _RoundThread(threading.Thread):
+    """Calls `round()` every `interval` seconds beside the task loop, on its own connection.
 
-    A separate thread, so a long task does not silence its worker. Errors (a locked SQLite file,
-    a database restart) are logged and the next round tries again.
+    Errors (a locked SQLite file, a database restart, a bug in one round) are logged and the next
+    round tries again. `first_delay` is the wait before the first round.
     """
 
-    def __init__(self, *, worker_id: str, interval: float):
-        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
-        self.worker_id = worker_id
+    label = "upkeep"
+
+    def __init__(self, *, name: str, interval: float, first_delay: float):
+        super().__init__(name=name, daemon=True)
         self.interval = interval
+        self.first_delay = first_delay
         self.stopping = threading.Event()
+
+    def round(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def run(self) -> None:
         try:
-            while not self.stopping.wait(self.interval):
+            delay = self.first_delay
+            while not self.stopping.wait(delay):
+                delay = self.interval
                 close_old_connections()
                 try:
-                    worker_upkeep(worker_id=self.worker_id)
-                except Exception:  # noqa: BLE001 - the heartbeat must outlive any one failed round
-                    logger.exception("Worker upkeep failed for %s; will try again.", self.worker_id)
+                    self.round()
+                except Exception:  # noqa: BLE001 - the thread must outlive any one failed round
+                    logger.exception("Worker %s round failed in %s; will try again.", self.label, self.name)
         finally:
             connection.close()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = None) -> None:
         self.stopping.set()
-        self.join(timeout=max(self.interval, 1) + 30)
+        self.join(timeout=max(self.interval, 1) + 30 if timeout is None else timeout)
+
+
+class HeartbeatThread(_RoundThread):
+    """Beats and reaps every TASK_WORKER_HEARTBEAT_SECONDS, so a long task never silences its worker."""
+
+    label = "heartbeat"
+
+    def __init__(self, *, worker_id: str, interval: float):
+        super().__init__(name=f"heartbeat-{worker_id}", interval=interval, first_delay=interval)
+        self.worker_id = worker_id
+
+    def round(self) -> None:
+        worker_liveness(worker_id=self.worker_id)
+
+
+class MaintenanceThread(_RoundThread):
+    """Runs the due maintenance jobs every TASK_WORKER_MAINTENANCE_SECONDS, starting at once.
+
+    Beside the task loop rather than in it: a digest of a few thousand emails then shares the CPU
+    with a pack render instead of holding it back for minutes. On stop, a round in progress is not
+    waited for beyond a few seconds: every job claims its period and is safe to run again.
+    """
+
+    label = "maintenance"
+
+    def __init__(self, *, worker_id: str, interval: float):
+        super().__init__(name=f"maintenance-{worker_id}", interval=interval, first_delay=0)
+
+    def round(self) -> None:
+        worker_maintenance()
+
+    def stop(self, timeout: float | None = 5) -> None:
+        super().stop(timeout=timeout)

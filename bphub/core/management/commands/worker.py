@@ -16,8 +16,10 @@ from django_tasks_db.management.commands.db_worker import (
 from bphub.core.worker import (
     TRANSIENT_DATABASE_ERRORS,
     HeartbeatThread,
+    MaintenanceThread,
     heartbeat_forget,
     worker_id_new,
+    worker_maintenance,
     worker_run_resilient,
 )
 
@@ -71,8 +73,17 @@ class Command(BaseCommand):
         )
         worker.configure_signals()
         heartbeat = HeartbeatThread(worker_id=worker_id, interval=settings.TASK_WORKER_HEARTBEAT_SECONDS)
+        maintenance = MaintenanceThread(worker_id=worker_id, interval=settings.TASK_WORKER_MAINTENANCE_SECONDS)
         try:
             heartbeat.start()
+            if batch:
+                # A one-shot run does the maintenance that is due, then the tasks.
+                try:
+                    worker_maintenance()
+                except TRANSIENT_DATABASE_ERRORS:
+                    logger.warning("Worker %s skipped maintenance: database unavailable.", worker_id)
+            else:
+                maintenance.start()
             # Beats and reaps first, then runs the task loop; waits out database errors.
             worker_run_resilient(worker, worker_id=worker_id)
         finally:
@@ -80,6 +91,8 @@ class Command(BaseCommand):
             # task in hand, or exits through SystemExit when idle). Not on kill -9: the reaper
             # deals with that.
             worker.reset_signals()
+            if maintenance.is_alive():
+                maintenance.stop()
             heartbeat.stop()
             try:
                 heartbeat_forget(worker_id=worker_id)

@@ -133,8 +133,9 @@ def build_feed(rows: list[dict], *, name: str, base_url: str, host: str, languag
     made = {}
     for key, row in zip(keys, rows, strict=True):
         if key not in known:
-            made[key] = _event(row, zone(row["time_zone"]), base_url=base_url, host=host, kind_labels=kind_labels,
-                               language=language).to_ical()
+            made[key] = _event(
+                row, zone(row["time_zone"]), base_url=base_url, host=host, kind_labels=kind_labels, language=language
+            ).to_ical()
     _events.set_many(made)
     events = [known.get(key) or made[key] for key in keys]
     # VTIMEZONEs cover whole years around the feed's meetings, so they change rarely (and cache well).

@@ -34,27 +34,70 @@ def _owned_public_action_path(ctx) -> str:
 
 
 register(
-    ClassifiedListRoute(name="api:meeting_list", make_record=make_classified_meeting, api=True,
-                        path=lambda: reverse("api:meeting_list") + "?page_size=200"),
-    ClassifiedRoute(name="api:meeting_detail", make_record=make_classified_meeting, api=True,
-                    path=_meeting_path("meeting_detail")),
-    ClassifiedRoute(name="api:meeting_agenda", make_record=make_classified_meeting, api=True,
-                    path=_meeting_path("meeting_agenda")),
-    ClassifiedRoute(name="api:meeting_delegations", make_record=make_classified_meeting, api=True,
-                    path=_meeting_path("meeting_delegations")),
-    ClassifiedRoute(name="api:meeting_documents", make_record=make_classified_meeting, api=True,
-                    path=_meeting_path("meeting_documents")),
-    ClassifiedRoute(name="api:meeting_outcomes", make_record=make_classified_meeting, api=True,
-                    path=_meeting_path("meeting_outcomes")),
-    ClassifiedRoute(name="api:document_detail", make_record=make_classified_document, api=True,
-                    path=lambda record: reverse("api:document_detail", kwargs={"document_id": record.pk})),
-    ClassifiedRoute(name="api:document_download", make_record=make_classified_document, api=True,
-                    path=lambda record: reverse("api:document_download", kwargs={"document_id": record.pk})),
-    ClassifiedListRoute(name="api:action_list", make_record=make_classified_action, api=True,
-                        path=lambda: reverse("api:action_list") + "?page_size=200"),
-    ClassifiedRoute(name="api:action_detail", make_record=make_classified_action, api=True,
-                    path=lambda record: reverse("api:action_detail", kwargs={"action_id": record.pk})),
-    RoleRoute(name="api:action_update_create", path=_owned_public_action_path, method="POST", api=True,
-              allowed=ACTION_OWNERS, own_member_only=True, success_status=201, denied_status=403,
-              anonymous_status=401, data={"text": "Matrix progress", "status": "in_progress"}),
+    ClassifiedListRoute(
+        name="api:meeting_list",
+        make_record=make_classified_meeting,
+        api=True,
+        path=lambda: reverse("api:meeting_list") + "?page_size=200",
+    ),
+    ClassifiedRoute(
+        name="api:meeting_detail", make_record=make_classified_meeting, api=True, path=_meeting_path("meeting_detail")
+    ),
+    ClassifiedRoute(
+        name="api:meeting_agenda", make_record=make_classified_meeting, api=True, path=_meeting_path("meeting_agenda")
+    ),
+    ClassifiedRoute(
+        name="api:meeting_delegations",
+        make_record=make_classified_meeting,
+        api=True,
+        path=_meeting_path("meeting_delegations"),
+    ),
+    ClassifiedRoute(
+        name="api:meeting_documents",
+        make_record=make_classified_meeting,
+        api=True,
+        path=_meeting_path("meeting_documents"),
+    ),
+    ClassifiedRoute(
+        name="api:meeting_outcomes",
+        make_record=make_classified_meeting,
+        api=True,
+        path=_meeting_path("meeting_outcomes"),
+    ),
+    ClassifiedRoute(
+        name="api:document_detail",
+        make_record=make_classified_document,
+        api=True,
+        path=lambda record: reverse("api:document_detail", kwargs={"document_id": record.pk}),
+    ),
+    ClassifiedRoute(
+        name="api:document_download",
+        make_record=make_classified_document,
+        api=True,
+        path=lambda record: reverse("api:document_download", kwargs={"document_id": record.pk}),
+    ),
+    ClassifiedListRoute(
+        name="api:action_list",
+        make_record=make_classified_action,
+        api=True,
+        path=lambda: reverse("api:action_list") + "?page_size=200",
+    ),
+    ClassifiedRoute(
+        name="api:action_detail",
+        make_record=make_classified_action,
+        api=True,
+        path=lambda record: reverse("api:action_detail", kwargs={"action_id": record.pk}),
+    ),
+    RoleRoute(
+        name="api:action_update_create",
+        path=_owned_public_action_path,
+        method="POST",
+        api=True,
+        allowed=ACTION_OWNERS,
+        own_member_only=True,
+        success_status=201,
+        denied_status=403,
+        anonymous_status=401,
+        data={"text": "Matrix progress", "status": "in_progress"},
+    ),
 )

@@ -77,9 +77,7 @@ register(
         success_status=302,
     ),
     RoleRoute("meetings:agenda_edit", lambda ctx: f"/meetings/{_meeting_with_agenda(ctx).pk}/agenda/", allowed=RSO),
-    RoleRoute(
-        "meetings:session_create", lambda ctx: f"/meetings/{_meeting(ctx).pk}/agenda/sessions/new/", allowed=RSO
-    ),
+    RoleRoute("meetings:session_create", lambda ctx: f"/meetings/{_meeting(ctx).pk}/agenda/sessions/new/", allowed=RSO),
     RoleRoute(
         "meetings:session_edit",
         lambda ctx: (lambda s: f"/meetings/{s.meeting_id}/agenda/sessions/{s.pk}/edit/")(_session(ctx)),

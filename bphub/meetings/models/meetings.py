@@ -130,7 +130,13 @@ class Meeting(ClassifiedModel, TimeStampedModel):
                 fields=["series", "number"], condition=Q(series__isnull=False), name="meeting_number_unique_in_series"
             ),
         ]
-        indexes = [models.Index(fields=["classification", "starts_at"]), models.Index(fields=["group", "starts_at"])]
+        indexes = [
+            models.Index(fields=["classification", "starts_at"]),
+            models.Index(fields=["group", "starts_at"]),
+            # The list's two halves: upcoming (a few, found by their end) and past (walked by start).
+            models.Index(fields=["ends_at"], name="meetings_meeting_ends_idx"),
+            models.Index(fields=["starts_at"], name="meetings_meeting_starts_idx"),
+        ]
 
     def __str__(self) -> str:
         return localize(self.title).text or f"Meeting {self.pk}"

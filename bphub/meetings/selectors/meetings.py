@@ -6,8 +6,9 @@ for the group's meetings); everyone else meets a draft as a missing page.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
-from django.db.models import BooleanField, Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -60,7 +61,7 @@ class MeetingFilter:
         return not (self.kind or self.group or self.series or self.status or self.q)
 
 
-def meeting_list_visible_to(*, user, flt: MeetingFilter | None = None) -> QuerySet:
+def meeting_list_visible_to(*, user, flt: MeetingFilter | None = None) -> "UpcomingThenPast":
     """Meetings the user may read matching `flt`: upcoming ones first (soonest first), then past ones
     (latest first). Each row carries `is_over` (ended before this query ran)."""
     flt = flt or MeetingFilter()
@@ -78,39 +79,78 @@ def meeting_list_visible_to(*, user, flt: MeetingFilter | None = None) -> QueryS
         for code in ("en", "id", "th"):
             text |= Q(**{f"title__{code}__icontains": flt.q})
         qs = qs.filter(text)
-    now = timezone.now()
-    return (
-        qs.select_related("series", "group", "host")
-        .only(
-            "id",
-            "title",
-            "kind",
-            "status",
-            "classification",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "venue",
-            "online_url",
-            "number",
-            "is_emergency",
-            "series__id",
-            "series__code",
-            "series__name",
-            "group__id",
-            "group__code",
-            "group__name",
-            "host__id",
-            "host__code",
-            "host__name",
+    return UpcomingThenPast(qs.select_related("series", "group", "host").only(*LIST_FIELDS), now=timezone.now())
+
+
+LIST_FIELDS = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "classification",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "venue",
+    "online_url",
+    "number",
+    "is_emergency",
+    "series__id",
+    "series__code",
+    "series__name",
+    "group__id",
+    "group__code",
+    "group__name",
+    "host__id",
+    "host__code",
+    "host__name",
+)
+
+
+class UpcomingThenPast:
+    """Upcoming meetings (soonest first) then past ones (latest first), one sliceable list for the
+    paginator, read as two queries that each stop at the page.
+
+    One query ordered by "is it over, then start time up or down" made PostgreSQL read and sort
+    every readable meeting for each page (6,000 rows at 10,000 meetings, ~20 ms); each half here
+    walks the start-time index and stops after the page.
+    """
+
+    def __init__(self, meetings: QuerySet, *, now: datetime):
+        self.meetings = meetings
+        self.now = now
+        self.upcoming = meetings.filter(ends_at__gte=now).annotate(is_over=Value(False)).order_by("starts_at", "-id")
+        self.past = meetings.filter(ends_at__lt=now).annotate(is_over=Value(True)).order_by("-starts_at", "-id")
+
+    @cached_property
+    def _counts(self) -> dict:
+        return self.meetings.order_by().aggregate(
+            total=Count("id"), upcoming=Count("id", filter=Q(ends_at__gte=self.now))
         )
-        .annotate(
-            is_over=Case(When(ends_at__lt=now, then=Value(True)), default=Value(False), output_field=BooleanField()),
-            upcoming_start=Case(When(ends_at__gte=now, then=F("starts_at"))),
-            past_start=Case(When(ends_at__lt=now, then=F("starts_at"))),
-        )
-        .order_by("is_over", F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "-id")
-    )
+
+    def count(self) -> int:
+        return self._counts["total"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            rows = self[key : key + 1]
+            if not rows:
+                raise IndexError(key)
+            return rows[0]
+        start, stop = key.start or 0, key.stop if key.stop is not None else self.count()
+        upcoming = self._counts["upcoming"]
+        rows = []
+        if start < upcoming:
+            rows += list(self.upcoming[start : min(stop, upcoming)])
+        if stop > upcoming:
+            rows += list(self.past[max(start - upcoming, 0) : stop - upcoming])
+        return rows
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
 
 
 def series_with_readable_meetings(user) -> QuerySet:

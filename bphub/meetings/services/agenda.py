@@ -38,8 +38,10 @@ def _validate_session(session: AgendaSession) -> None:
     except ValidationError as error:
         errors = error.message_dict
     meeting = session.meeting
-    if session.starts_at and "starts_at" not in errors and not (
-        meeting.starts_at <= session.starts_at <= meeting.ends_at
+    if (
+        session.starts_at
+        and "starts_at" not in errors
+        and not (meeting.starts_at <= session.starts_at <= meeting.ends_at)
     ):
         errors["starts_at"] = [_("The session must start within the meeting’s dates.")]
     if session.ends_at and "ends_at" not in errors and not (meeting.starts_at <= session.ends_at <= meeting.ends_at):
@@ -133,9 +135,7 @@ def session_delete(*, session: AgendaSession, actor, request=None) -> None:
     items = session.items.count()
     session.delete()
     meeting_touch(meeting.pk)
-    audit_record(
-        verb="agenda.session_deleted", actor=actor, target=meeting, request=request, title=title, items=items
-    )
+    audit_record(verb="agenda.session_deleted", actor=actor, target=meeting, request=request, title=title, items=items)
 
 
 @transaction.atomic
@@ -156,9 +156,7 @@ def item_create(*, session: AgendaSession, actor, request=None, **fields) -> Age
     item.save()
     item.documents.set(documents)
     meeting_touch(session.meeting_id)
-    audit_record(
-        verb="agenda.item_created", actor=actor, target=session.meeting, request=request, item=item.pk
-    )
+    audit_record(verb="agenda.item_created", actor=actor, target=session.meeting, request=request, item=item.pk)
     return item
 
 

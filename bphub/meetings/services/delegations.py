@@ -227,8 +227,10 @@ def delegation_approve(*, delegation: Delegation, actor) -> Delegation:
     _tell_coordinators(
         delegation,
         verb="delegation.approved",
-        title=lambda: _("The delegation of %(member)s to %(meeting)s is approved")
-        % {"member": delegation.member, "meeting": meeting},
+        title=lambda: (
+            _("The delegation of %(member)s to %(meeting)s is approved")
+            % {"member": delegation.member, "meeting": meeting}
+        ),
     )
     people = [
         d.focal_point.user for d in delegation.delegates.select_related("focal_point__user") if d.focal_point.user
@@ -281,8 +283,10 @@ def delegation_return(*, delegation: Delegation, actor, note: str) -> Delegation
     _tell_coordinators(
         delegation,
         verb="delegation.returned",
-        title=lambda: _("The nomination of %(member)s to %(meeting)s was returned for changes")
-        % {"member": delegation.member, "meeting": delegation.meeting},
+        title=lambda: (
+            _("The nomination of %(member)s to %(meeting)s was returned for changes")
+            % {"member": delegation.member, "meeting": delegation.meeting}
+        ),
     )
     return delegation
 

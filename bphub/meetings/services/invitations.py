@@ -188,6 +188,7 @@ def engagement_list_people(*, engagement_list, actor) -> dict:
 
 def _tell_coordinators(meeting: Meeting, delegations: list[Delegation]) -> None:
     by_member = {d.member_id: d for d in delegations}
+
     def title():
         return _("Your member is invited to %(meeting)s: nominate its delegation") % {"meeting": meeting}
 

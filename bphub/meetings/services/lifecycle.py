@@ -81,9 +81,7 @@ def _validate(meeting: Meeting, *, actor, released_to: list) -> None:
     if meeting.classification == Classification.SECRETARIAT and not permissions.is_rso(actor):
         errors.setdefault("classification", []).append(_("Only the RSO can hold a secretariat-only meeting."))
     if meeting.classification == Classification.RESTRICTED and not released_to and meeting.originator_id is None:
-        errors.setdefault("released_to", []).append(
-            _("Name the members a restricted meeting is released to.")
-        )
+        errors.setdefault("released_to", []).append(_("Name the members a restricted meeting is released to."))
     if not permissions.is_rso(actor):
         chaired = permissions.chaired_body_ids(actor)
         if meeting.group_id is None or meeting.group_id not in chaired:
@@ -294,9 +292,7 @@ def meeting_open_registration(*, meeting: Meeting, actor, request=None) -> Meeti
     if meeting.nomination_deadline is None:
         raise ValidationError({"nomination_deadline": _("Set a nomination deadline before opening registration.")})
     if meeting.nomination_deadline <= timezone.now():
-        raise ValidationError(
-            {"nomination_deadline": _("The nomination deadline has passed; set a later one first.")}
-        )
+        raise ValidationError({"nomination_deadline": _("The nomination deadline has passed; set a later one first.")})
     _move(meeting, Status.REGISTRATION_OPEN, actor=actor, request=request, verb="meeting.registration_opened")
     _notify_invited_on_commit(
         meeting,
@@ -364,4 +360,3 @@ TRANSITIONS = {
     "publish-outcomes": (meeting_publish_outcomes, (Status.HELD,)),
     "close": (meeting_close, (Status.HELD, Status.OUTCOMES_PUBLISHED)),
 }
-

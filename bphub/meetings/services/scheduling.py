@@ -43,7 +43,7 @@ WEEKDAY_ABBREVIATIONS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def parse_weekend(text: str | None) -> frozenset[int]:
-    """"6,7" -> {6, 7} (ISO weekdays); anything unreadable -> Saturday and Sunday."""
+    """ "6,7" -> {6, 7} (ISO weekdays); anything unreadable -> Saturday and Sunday."""
     days = set()
     for part in (text or "").split(","):
         part = part.strip()
@@ -445,8 +445,10 @@ def meeting_start_apply(*, meeting: Meeting, starts_at: datetime, actor, request
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in MOVABLE_STATUSES:
         raise ValidationError(
-            {"starts_at": _("A meeting that has been held cannot be moved (it is “%(status)s”).")
-             % {"status": meeting.get_status_display()}}
+            {
+                "starts_at": _("A meeting that has been held cannot be moved (it is “%(status)s”).")
+                % {"status": meeting.get_status_display()}
+            }
         )
     if starts_at.tzinfo is None:
         raise ValidationError({"starts_at": _("The new start needs a time zone.")})
@@ -490,4 +492,3 @@ def parse_host_wall_time(wall: datetime, host_zone: ZoneInfo) -> datetime:
             % {"time": wall.strftime("%Y-%m-%d %H:%M"), "zone": host_zone.key}
         )
     return instant
-

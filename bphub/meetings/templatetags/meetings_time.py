@@ -20,9 +20,7 @@ def both_times(instant, time_zone_name, fmt="D j M Y, H:i"):
     host_zone = zone(time_zone_name)
     mine = timezone.localtime(instant, reader_zone)
     theirs = timezone.localtime(instant, host_zone)
-    shown = format_html(
-        '<time datetime="{}">{}</time>', instant.isoformat(), date_format(mine, fmt, use_l10n=True)
-    )
+    shown = format_html('<time datetime="{}">{}</time>', instant.isoformat(), date_format(mine, fmt, use_l10n=True))
     if mine.utcoffset() == theirs.utcoffset() and str(reader_zone) == str(host_zone):
         return shown
     return format_html(

@@ -31,8 +31,9 @@ def members(db):
 
 
 def test_a_meeting_late_in_the_utc_day_is_on_the_next_day_in_jakarta(db, make_user, login, client):
-    late = make_meeting(title="Late call", classification=Classification.PUBLIC,
-                        starts_at=datetime(2026, 12, 14, 23, 30, tzinfo=UTC))
+    late = make_meeting(
+        title="Late call", classification=Classification.PUBLIC, starts_at=datetime(2026, 12, 14, 23, 30, tzinfo=UTC)
+    )
     Meeting.objects.filter(pk=late.pk).update(ends_at=late.starts_at + timedelta(minutes=20))
     in_utc = client.get("/calendar/", {"month": "2026-12"})
     assert day_of(in_utc, "Late call") == [date(2026, 12, 14)]
@@ -44,8 +45,12 @@ def test_a_meeting_late_in_the_utc_day_is_on_the_next_day_in_jakarta(db, make_us
 
 
 def test_a_meeting_spanning_days_shows_on_each(db, client):
-    make_meeting(title="Three days", classification=Classification.PUBLIC, days=3,
-                 starts_at=datetime(2026, 12, 30, 2, 0, tzinfo=UTC))
+    make_meeting(
+        title="Three days",
+        classification=Classification.PUBLIC,
+        days=3,
+        starts_at=datetime(2026, 12, 30, 2, 0, tzinfo=UTC),
+    )
     response = client.get("/calendar/", {"month": "2026-12"})
     # The grid runs Monday to Sunday, so 1 January 2027 shows in December's last week.
     assert day_of(response, "Three days") == [date(2026, 12, 30), date(2026, 12, 31), date(2027, 1, 1)]
@@ -66,8 +71,13 @@ def test_month_view_shows_only_what_the_reader_may_see(members, make_user, login
 
 
 def test_drafts_show_only_to_those_who_may_manage_them(members, make_user, login):
-    make_meeting(title="Draft meeting", classification=Classification.MEMBERS, status=Meeting.Status.DRAFT,
-                 group=members["group"], starts_at=datetime(2026, 12, 10, 2, 0, tzinfo=UTC))
+    make_meeting(
+        title="Draft meeting",
+        classification=Classification.MEMBERS,
+        status=Meeting.Status.DRAFT,
+        group=members["group"],
+        starts_at=datetime(2026, 12, 10, 2, 0, tzinfo=UTC),
+    )
     official = make_user("member_official", members["A"])
     assert day_of(login(official).get("/calendar/?month=2026-12"), "Draft meeting") == []
     co_chair = make_user("wg_co_chair", members["A"])
@@ -130,8 +140,9 @@ def test_the_list_names_a_bad_date(db, client):
 
 def test_calendar_pages_use_a_fixed_number_of_queries(members, make_user, login, django_assert_max_num_queries):
     for day in range(1, 29):
-        make_meeting(title=f"Meeting {day}", group=members["group"], days=2,
-                     starts_at=datetime(2026, 12, day, 2, 0, tzinfo=UTC))
+        make_meeting(
+            title=f"Meeting {day}", group=members["group"], days=2, starts_at=datetime(2026, 12, day, 2, 0, tzinfo=UTC)
+        )
     client = login(make_user("member_official", members["A"]))
     client.get("/calendar/?month=2026-12")  # warm the session
     with django_assert_max_num_queries(8):

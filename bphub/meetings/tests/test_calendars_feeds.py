@@ -70,8 +70,13 @@ def test_the_public_feed_carries_public_announced_meetings_only(cast, client, ma
     # The same for every reader, signed in or not: nothing narrower leaks through this address.
     m = cast["members"]
     for role, member in [
-        ("rso_admin", None), ("rso_staff", None), ("member_coordinator", m["A"]), ("member_official", m["B"]),
-        ("wg_co_chair", m["A"]), ("researcher", None), ("alumnus", None),
+        ("rso_admin", None),
+        ("rso_staff", None),
+        ("member_coordinator", m["A"]),
+        ("member_official", m["B"]),
+        ("wg_co_chair", m["A"]),
+        ("researcher", None),
+        ("alumnus", None),
     ]:
         assert summaries(login(make_user(role, member)).get("/calendar/public.ics")) == expected
 
@@ -134,8 +139,11 @@ def test_conditional_get_answers_304_until_something_changes(db, client):
 
 def test_a_cached_feed_costs_one_aggregate_query(db, client, django_assert_max_num_queries):
     for day in range(30):
-        make_meeting(title=f"Meeting {day}", classification=Classification.PUBLIC,
-                     starts_at=datetime(2026, 12, 1, 2, tzinfo=UTC) + timedelta(days=day))
+        make_meeting(
+            title=f"Meeting {day}",
+            classification=Classification.PUBLIC,
+            starts_at=datetime(2026, 12, 1, 2, tzinfo=UTC) + timedelta(days=day),
+        )
     client.get("/calendar/public.ics")
     with django_assert_max_num_queries(1):
         response = client.get("/calendar/public.ics")

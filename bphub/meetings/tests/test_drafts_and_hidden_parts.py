@@ -105,11 +105,19 @@ def test_nobody_is_told_about_a_draft_until_it_is_announced(cast, make_user, dja
     with django_capture_on_commit_callbacks(execute=True):
         meeting_invite(meeting=draft, actor=rso, members=[cast["AA"]])
         document_upload(
-            meeting=draft, actor=rso, upload=upload, doc_type=Document.Type.BACKGROUND, title={"en": "Draft paper"},
-            language="en", classification=Classification.MEMBERS,
+            meeting=draft,
+            actor=rso,
+            upload=upload,
+            doc_type=Document.Type.BACKGROUND,
+            title={"en": "Draft paper"},
+            language="en",
+            classification=Classification.MEMBERS,
         )
         action_create(
-            meeting=draft, title={"en": "Draft action"}, owner_kind=ActionItem.Owner.MEMBER, owner_member=cast["AA"],
+            meeting=draft,
+            title={"en": "Draft action"},
+            owner_kind=ActionItem.Owner.MEMBER,
+            owner_member=cast["AA"],
             actor=rso,
         )
     assert not Notification.objects.filter(user=coordinator).exists()
@@ -162,14 +170,23 @@ def test_a_restricted_part_of_a_body_meeting_cannot_be_released_to_a_member_outs
 
     with pytest.raises(ValidationError) as refused:
         action_create(
-            meeting=meeting, title={"en": "Outside action"}, owner_kind=ActionItem.Owner.RSO,
-            classification=Classification.RESTRICTED, released_to=[cast["CC"]], actor=rso,
+            meeting=meeting,
+            title={"en": "Outside action"},
+            owner_kind=ActionItem.Owner.RSO,
+            classification=Classification.RESTRICTED,
+            released_to=[cast["CC"]],
+            actor=rso,
         )
     assert "released_to" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
         document_upload(
-            meeting=meeting, actor=rso, upload=SimpleUploadedFile("p.pdf", MINIMAL_PDF), doc_type="background",
-            title={"en": "Outside paper"}, language="en", classification=Classification.RESTRICTED,
+            meeting=meeting,
+            actor=rso,
+            upload=SimpleUploadedFile("p.pdf", MINIMAL_PDF),
+            doc_type="background",
+            title={"en": "Outside paper"},
+            language="en",
+            classification=Classification.RESTRICTED,
             released_to=[cast["CC"]],
         )
     assert "released_to" in refused.value.message_dict
@@ -215,7 +232,11 @@ def test_outcomes_not_yet_published_show_only_to_those_who_run_the_meeting(cast,
 
     series = MeetingSeries.objects.create(code="som", name={"en": "SOM"}, kind=Meeting.Kind.SENIOR_OFFICIALS)
     held = make_meeting(
-        title="SOM 1", series=series, number=1, group=cast["body"], status=Meeting.Status.HELD,
+        title="SOM 1",
+        series=series,
+        number=1,
+        group=cast["body"],
+        status=Meeting.Status.HELD,
         starts_at=timezone.now() - timedelta(days=2),
     )
     outcome = make_outcome(held, text="Unagreed wording.")

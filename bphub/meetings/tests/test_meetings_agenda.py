@@ -18,8 +18,11 @@ def world(db, make_user):
     body = Body.objects.create(code="WGA", name={"en": "Working Group A"}, kind=Body.Kind.WORKING_GROUP)
     # 15–16 January 2030, 09:00 in Kathmandu (03:15 UTC) to 17:00 on the 16th.
     meeting = make_meeting(
-        title="Agenda test", group=body, time_zone="Asia/Kathmandu",
-        starts_at=datetime(2030, 1, 15, 3, 15, tzinfo=UTC), days=2,
+        title="Agenda test",
+        group=body,
+        time_zone="Asia/Kathmandu",
+        starts_at=datetime(2030, 1, 15, 3, 15, tzinfo=UTC),
+        days=2,
     )
     return {"member": member, "body": body, "meeting": meeting, "rso": make_user("rso_staff")}
 

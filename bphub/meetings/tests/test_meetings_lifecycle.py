@@ -113,8 +113,14 @@ def test_a_number_is_unique_within_its_series(world, make_user):
 
     with pytest.raises(ValidationError) as error:
         lifecycle.meeting_create(
-            actor=rso, title={"en": "T"}, kind="working_group", starts_at=start, ends_at=start, time_zone="UTC",
-            series=series, number=4,
+            actor=rso,
+            title={"en": "T"},
+            kind="working_group",
+            starts_at=start,
+            ends_at=start,
+            time_zone="UTC",
+            series=series,
+            number=4,
         )
     assert error.value.message_dict["number"] == ["This series already has a meeting #4."]
 
@@ -123,7 +129,11 @@ def test_a_fixed_offset_is_not_a_time_zone(world, make_user):
     start = timezone.now() + timedelta(days=3)
     with pytest.raises(ValidationError) as error:
         lifecycle.meeting_create(
-            actor=make_user("rso_admin"), title={"en": "T"}, kind="working_group", starts_at=start, ends_at=start,
+            actor=make_user("rso_admin"),
+            title={"en": "T"},
+            kind="working_group",
+            starts_at=start,
+            ends_at=start,
             time_zone="+05:45",
         )
     assert "time_zone" in error.value.message_dict
@@ -213,8 +223,13 @@ def test_a_meeting_goes_through_its_whole_life(client, login, make_user, world, 
     assert "The outcomes are published." in step("publish-outcomes") and meeting.status == Status.OUTCOMES_PUBLISHED
     assert "The meeting is closed." in step("close") and meeting.status == Status.CLOSED
     verbs = list(AuditEvent.objects.filter(target_id=str(meeting.pk)).values_list("verb", flat=True))
-    for verb in ("meeting.announced", "meeting.registration_opened", "meeting.held", "meeting.outcomes_published",
-                 "meeting.closed"):
+    for verb in (
+        "meeting.announced",
+        "meeting.registration_opened",
+        "meeting.held",
+        "meeting.outcomes_published",
+        "meeting.closed",
+    ):
         assert verb in verbs
 
 
@@ -300,9 +315,7 @@ def test_announcing_tells_the_invited_members_people_and_records_local_times(
         lifecycle.meeting_announce(meeting=meeting, actor=make_user("rso_staff"))
 
     assert recorded == [meeting.pk]
-    assert list(Notification.objects.filter(verb="meeting.announced").values_list("user_id", flat=True)) == [
-        invited.pk
-    ]
+    assert list(Notification.objects.filter(verb="meeting.announced").values_list("user_id", flat=True)) == [invited.pk]
     assert not Notification.objects.filter(user=outsider).exists()
     assert Notification.objects.get(user=invited).url == f"/meetings/{meeting.pk}/"
 

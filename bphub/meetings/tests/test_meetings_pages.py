@@ -1,6 +1,7 @@
 """The meeting list, the meeting page (its agenda in the reader's zone with the host's beside it)
 and the series pages, through HTTP."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -114,8 +115,17 @@ def test_the_meeting_page_shows_its_facts_in_words(client, world):
 
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
 
-    for text in ("Open forum", "Registration open", "Public", "Member AA", "Bali International Convention Centre",
-                 'href="https://meet.example.org/forum"', "Forum series", "#3", "Working Group A"):
+    for text in (
+        "Open forum",
+        "Registration open",
+        "Public",
+        "Member AA",
+        "Bali International Convention Centre",
+        'href="https://meet.example.org/forum"',
+        "Forum series",
+        "#3",
+        "Working Group A",
+    ):
         assert text in page, text
 
 
@@ -141,9 +151,7 @@ def test_an_approved_participant_sees_the_documents_a_colleague_does_not(client,
     meeting = kathmandu_meeting(classification=Classification.RESTRICTED, originator=aa, released_to=[bb])
     session = add_session(meeting, "Opening", meeting.starts_at, items=[("Briefing", 0, 30)])
     # a paper of a working group BB has no seat on: the participants' grant opens it to them
-    paper = make_document(
-        meeting, title="Delegates-only paper", classification=Classification.BODY, body=world["wg"]
-    )
+    paper = make_document(meeting, title="Delegates-only paper", classification=Classification.BODY, body=world["wg"])
     session.items.get().documents.set([paper])
     participant = make_user("member_official", bb)
     colleague = make_user("member_official", bb)
@@ -217,8 +225,11 @@ def test_the_meeting_page_runs_few_queries_whatever_the_agenda_size(
             )
             for n in range(17):
                 item = AgendaItem.objects.create(
-                    session=session, title={"en": f"Item {day}.{block}.{n}"}, position=n,
-                    starts_at=start + timedelta(minutes=7 * n), ends_at=start + timedelta(minutes=7 * n + 7),
+                    session=session,
+                    title={"en": f"Item {day}.{block}.{n}"},
+                    position=n,
+                    starts_at=start + timedelta(minutes=7 * n),
+                    ends_at=start + timedelta(minutes=7 * n + 7),
                     presenters="Chair",
                 )
                 item.documents.set(documents[n % 10 : n % 10 + 1])
@@ -255,6 +266,29 @@ def test_the_list_shows_upcoming_meetings_first_then_past_ones(client, world):
     assert order == sorted(order)
 
 
+def test_the_list_pages_run_on_from_the_upcoming_into_the_past_meetings_without_a_gap(client, world):
+    # given 30 upcoming and 30 past public meetings: page 2 holds the last upcoming and the first past ones
+    from bphub.meetings.views.meetings import PAGE_SIZE
+
+    now = timezone.now()
+    for n in range(30):
+        make_meeting(title=f"Up-{n:02d}-x", classification=Classification.PUBLIC, starts_at=now + timedelta(days=n + 1))
+        make_meeting(
+            title=f"Past-{n:02d}-x", classification=Classification.PUBLIC, starts_at=now - timedelta(days=n + 2)
+        )
+
+    # when every page is read
+    titles = []
+    for number in (1, 2, 3):
+        page = client.get(f"/meetings/?page={number}").content.decode()
+        titles += re.findall(r"(?:Up|Past)-\d\d-x", page)
+
+    # then each meeting is on exactly one page: soonest upcoming first, then latest past first
+    expected = [f"Up-{n:02d}-x" for n in range(30)] + [f"Past-{n:02d}-x" for n in range(30)]
+    assert titles == expected
+    assert len(expected) > 2 * PAGE_SIZE
+
+
 def test_the_list_filters_by_kind_body_series_status_and_text(client, login, make_user, world):
     series = make_series(code="ahg-som", name="AHG SOM")
     make_meeting(title="Workshop on data", kind=Meeting.Kind.WORKSHOP, group=world["wg"])
@@ -265,8 +299,9 @@ def test_the_list_filters_by_kind_body_series_status_and_text(client, login, mak
 
     def shown(query):
         page = client.get(f"/meetings/?{query}").content.decode()
-        return {t for t in ("Workshop on data", "Dialogue on returns", "SOM in series", "Closed roundtable")
-                if t in page}
+        return {
+            t for t in ("Workshop on data", "Dialogue on returns", "SOM in series", "Closed roundtable") if t in page
+        }
 
     assert shown("kind=workshop") == {"Workshop on data"}
     assert shown("group=WGB") == {"Dialogue on returns"}
@@ -299,8 +334,12 @@ def test_the_series_page_compiles_the_outcomes_the_reader_may_see_in_number_orde
     second = make_meeting(title="SOM 2", series=series, number=2, status=Status.OUTCOMES_PUBLISHED)
     first = make_meeting(title="SOM 1", series=series, number=1, status=Status.CLOSED)
     hidden = make_meeting(
-        title="SOM 3 restricted", series=series, number=3, status=Status.CLOSED,
-        classification=Classification.RESTRICTED, originator=bb,
+        title="SOM 3 restricted",
+        series=series,
+        number=3,
+        status=Status.CLOSED,
+        classification=Classification.RESTRICTED,
+        originator=bb,
     )
     pending = make_meeting(title="SOM 4", series=series, number=4, status=Status.HELD)
     make_outcome(first, kind="co_chairs_statement", text="Co-chairs welcomed the guide.")

@@ -96,9 +96,7 @@ def test_burden_rotates_across_a_series(region, make_user):
         assert best.outside_count == 1
         meeting = meeting_start_apply(meeting=meeting, starts_at=best.starts_at, actor=rso)
         meeting_local_times_record(meeting)  # as announcing does (a no-op move records nothing)
-        inconvenienced.append(
-            MeetingLocalTime.objects.get(meeting=meeting, is_inconvenient=True).member.code
-        )
+        inconvenienced.append(MeetingLocalTime.objects.get(meeting=meeting, is_inconvenient=True).member.code)
     # The second meeting spares the first one's victim; the third is a tie (one each), and the
     # fourth spares whoever took the third.
     assert inconvenienced[0] != inconvenienced[1] and inconvenienced[2] != inconvenienced[3]

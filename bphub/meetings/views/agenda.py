@@ -137,8 +137,14 @@ def item_edit(request, pk: int, item_pk: int):
     return render(
         request,
         "meetings/meetings/agenda_form.html",
-        {"meeting": meeting, "form": form, "what": "item", "session": item.session, "record": item,
-         "area_key": "meetings"},
+        {
+            "meeting": meeting,
+            "form": form,
+            "what": "item",
+            "session": item.session,
+            "record": item,
+            "area_key": "meetings",
+        },
     )
 
 
@@ -158,8 +164,9 @@ def item_move(request, pk: int, item_pk: int):
     meeting = permissions.get_meeting_for_management(request.user, pk)
     item = _item_of(meeting, item_pk)
     try:
-        agenda_services.item_move(item=item, direction=request.POST.get("direction", ""), actor=request.user,
-                                  request=request)
+        agenda_services.item_move(
+            item=item, direction=request.POST.get("direction", ""), actor=request.user, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_agenda_url(meeting) + f"#item-{item.pk}")

@@ -1,7 +1,6 @@
 """Meeting pages: the list, one meeting (its agenda in the reader's zone), create/edit, the
 lifecycle buttons, and the series pages."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

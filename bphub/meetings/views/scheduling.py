@@ -22,7 +22,7 @@ SHOWN_AUTOMATIC = 12  # automatic proposals: the best this many, unless the mana
 
 
 def duration_label(delta: timedelta) -> str:
-    """"8 h", "1 h 30 min", "2 days 8 h"."""
+    """ "8 h", "1 h 30 min", "2 days 8 h"."""
     minutes = int(delta.total_seconds()) // 60
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)

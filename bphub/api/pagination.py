@@ -27,7 +27,10 @@ class PageNumberPagination(PaginationBase):
         results: list[Any]
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params):
-        count = self._items_count(queryset)
+        # A route that had to count first (to choose how to read) leaves the figure on the queryset.
+        count = getattr(queryset, "known_count", None)
+        if count is None:
+            count = self._items_count(queryset)
         page, size = pagination.page, pagination.page_size
         offset = (page - 1) * size
         results = queryset[offset : offset + size]

@@ -6,7 +6,8 @@ and saved engagement lists all use it, so a saved list stays current as the dire
 
 from dataclasses import asdict, dataclass, fields
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from bphub.core.ids import parse_id
 from bphub.directory.models import (
@@ -20,7 +21,7 @@ from bphub.directory.models import (
     freshness_filter,
 )
 from bphub.directory.permissions import agencies_visible_to, focal_points_visible_to, hidden_agency_ids
-from bphub.directory.text import query_terms
+from bphub.directory.text import MIN_INDEXED_TERM, query_terms
 
 FRESHNESS_FILTERS = {*Freshness.values, "stale", "never_confirmed"}
 
@@ -111,10 +112,33 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
     return qs.order_by("full_name", "id")
 
 
+# Up to this many matches, reading them all through the trigram index and sorting is faster than
+# walking the name index until a page of matches turns up (measured at 100,000 people: "som", 1,004
+# matches late in the alphabet, 54 ms by the name index, 3 ms sorted; "an", 28,663 matches, 2 ms by
+# the name index, 93 ms sorted). PostgreSQL's estimate of a trigram match cannot tell the two apart.
+SORT_MATCHES_UP_TO = 3000
+
+
+def focal_points_in_name_order(qs: QuerySet, *, q: str, total: int) -> QuerySet:
+    """`qs` (from focal_point_search) in the same name order, read the faster way for `total` matches.
+
+    Ordering by an expression of the name keeps PostgreSQL off the name index (same order, same
+    collation); that only pays when every term can use the trigram index and the matches are few.
+    """
+    terms = query_terms(q)
+    if terms and total <= SORT_MATCHES_UP_TO and min(len(term) for term in terms) >= MIN_INDEXED_TERM:
+        return qs.order_by(Concat(F("full_name"), Value(""), output_field=CharField()), "id")
+    return qs
+
+
 def focal_point_page_shape(qs: QuerySet, *, with_contacts: bool) -> QuerySet:
     """What a list row shows: member, agency, current roles, and contacts when allowed."""
     today = directory_today()
-    qs = qs.select_related("member", "agency").prefetch_related(
+    # Member and agency are read for the page only, not joined: with thousands of matches the join
+    # before the sort cost more than the sort.
+    qs = qs.prefetch_related(
+        "member",
+        "agency",
         Prefetch(
             "roles",
             queryset=FocalPointRole.objects.filter(_current_roles_q(today)).select_related("body", "theme"),

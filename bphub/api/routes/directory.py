@@ -30,7 +30,13 @@ from bphub.directory.permissions import (
     hidden_agency_ids,
     shown_agency,
 )
-from bphub.directory.selectors import DirectoryFilter, agency_search, focal_point_page_shape, focal_point_search
+from bphub.directory.selectors import (
+    DirectoryFilter,
+    agency_search,
+    focal_point_page_shape,
+    focal_point_search,
+    focal_points_in_name_order,
+)
 from bphub.members.models import SubRegion
 
 router = Router(tags=["directory"], auth=AUTH_OPTIONAL)
@@ -282,7 +288,13 @@ def focal_points(
     )
     with_contacts = can_see_contacts(request.auth)
     setattr(request, CONTACTS_ATTR, with_contacts)
-    return focal_point_page_shape(focal_point_search(request.auth, flt), with_contacts=with_contacts)
+    matching = focal_point_search(request.auth, flt)
+    if not q:
+        return focal_point_page_shape(matching, with_contacts=with_contacts)
+    total = matching.count()
+    page = focal_point_page_shape(focal_points_in_name_order(matching, q=q, total=total), with_contacts=with_contacts)
+    page.known_count = total  # the paginator's count, already taken
+    return page
 
 
 @router.get("/focal-points/{focal_point_id}", response={200: FocalPointOut, 404: ErrorOut},

@@ -80,6 +80,32 @@ def test_filters_by_member_role_working_group_and_freshness(indonesia, thailand,
     assert b"Thai Person" in never
 
 
+@pytest.mark.parametrize("sort_up_to", [0, 3000], ids=["walks-the-name-index", "sorts-the-matches"])
+def test_search_pages_are_in_name_order_whichever_way_the_matches_are_read(
+    indonesia, make_user, login, monkeypatch, sort_up_to
+):
+    # given 30 people whose names contain "somsak", created out of name order
+    from bphub.directory import selectors
+
+    monkeypatch.setattr(selectors, "SORT_MATCHES_UP_TO", sort_up_to)
+    for n in reversed(range(30)):
+        make_focal_point(indonesia, full_name=f"Person {n:02d} Somsak")
+    make_focal_point(indonesia, full_name="Someone Else Entirely")
+    client = login(make_user("member_official", indonesia))
+
+    # when both pages of the web search and the API's first page are read
+    shown = []
+    for page in (1, 2):
+        html = client.get(f"/directory/?q=somsak&page={page}").content.decode()
+        shown += [f"Person {n:02d}" for n in range(30) if f"Person {n:02d} Somsak" in html]
+    api = client.get("/api/v1/focal-points?q=somsak&page_size=10").json()
+
+    # then every match comes once, in name order, and the API counts them all
+    assert shown == [f"Person {n:02d}" for n in range(30)]
+    assert [row["full_name"] for row in api["results"]] == [f"Person {n:02d} Somsak" for n in range(10)]
+    assert api["count"] == 30
+
+
 def test_htmx_search_returns_only_the_results_partial(indonesia, make_user, login):
     make_focal_point(indonesia, full_name="Siti Rahma")
     client = login(make_user("member_official", member=indonesia))

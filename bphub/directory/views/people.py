@@ -24,7 +24,12 @@ from bphub.directory.permissions import (
     managed_member_ids,
     visible_only,
 )
-from bphub.directory.selectors import DirectoryFilter, focal_point_page_shape, focal_point_search
+from bphub.directory.selectors import (
+    DirectoryFilter,
+    focal_point_page_shape,
+    focal_point_search,
+    focal_points_in_name_order,
+)
 from bphub.directory.services import merges, records
 from bphub.directory.services.matching import find_similar_people
 from bphub.directory.services.verification import verification_auto
@@ -41,6 +46,7 @@ from bphub.directory.views._common import (
 from bphub.directory.views._history import MergeKind, merge_page, restore_revision, revision_page
 from bphub.members.models import Body, Member, SubRegion
 from bphub.members.selectors import theme_list
+from bphub.members.services import reference_version
 
 PAGE_SIZE = 25  # a name search rarely needs more; small pages for slow links
 
@@ -80,6 +86,7 @@ def person_list(request):
             stale=Count("id", filter=freshness_filter("stale")),
             never=Count("id", filter=Q(last_confirmed_at__isnull=True)),
         )
+    matching = focal_points_in_name_order(matching, q=flt.q, total=counts["total"])
     paginator = Paginator(focal_point_page_shape(matching, with_contacts=with_contacts), PAGE_SIZE)
     paginator.__dict__["count"] = counts["total"]  # counted above: spare the paginator its own COUNT
     page = paginator.get_page(request.GET.get("page"))
@@ -95,6 +102,9 @@ def person_list(request):
         response = render(request, "directory/people/list.html#results", context)
     else:
         context.update(
+            # The filter lists are a cached fragment, keyed on this and the chosen values (the
+            # querysets below are lazy: read only when the fragment is built).
+            reference_version=reference_version(),
             members=Member.objects.order_by("code"),
             sub_regions=SubRegion.objects.order_by("name"),
             working_groups=Body.objects.filter(kind=Body.Kind.WORKING_GROUP).order_by("code"),

@@ -260,9 +260,26 @@ def readable_rule(model, user, prefix: str = "") -> Q | None:
     return _and(own, condition, parent)
 
 
+_NO_RULE = object()
+
+
+def _readable_rule_for_request(model, user) -> Q | None:
+    """`readable_rule(model, user)`, kept on the user object for the request like the seats: a page
+    asks for the same model's rule several times (the record, its neighbours, a list beside it).
+    Keyed by what the rule reads of the user, so a user changed in between gets a fresh rule."""
+    if user is None or not hasattr(user, "__dict__"):
+        return readable_rule(model, user)
+    memo = user.__dict__.setdefault("_policy_rules", {})
+    key = (model._meta.label, role_of(user), getattr(user, "member_id", None), timezone.localdate())
+    rule = memo.get(key, _NO_RULE)
+    if rule is _NO_RULE:
+        rule = memo[key] = readable_rule(model, user)
+    return rule
+
+
 def visible_to(queryset: QuerySet, user) -> QuerySet:
     """The records of `queryset` that `user` may read (see `readable_rule`)."""
-    rule = readable_rule(queryset.model, user)
+    rule = _readable_rule_for_request(queryset.model, user)
     return queryset if rule is None else queryset.filter(rule)
 
 

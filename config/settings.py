@@ -260,6 +260,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Where the RSO works: the zone its staff (and people of no member) start with, until they choose.
+RSO_TIME_ZONE = os.environ.get("RSO_TIME_ZONE", "Asia/Bangkok")
 # Languages that human-written content (titles, summaries) may be written in.
 CONTENT_LANGUAGES = [
     ("en", "English"),

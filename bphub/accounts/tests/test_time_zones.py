@@ -160,3 +160,22 @@ def test_the_demo_accounts_work_in_their_members_zones(reference, settings, make
         "researcher": "Asia/Bangkok",
         "alumnus.ph": "Asia/Manila",
     }
+
+
+def test_people_left_on_the_old_utc_default_move_to_their_zone(make_user, indonesia):
+    # given accounts made before, on the UTC default, and one who chose another zone
+    official = make_user(Role.MEMBER_OFFICIAL, indonesia)
+    staff = make_user(Role.RSO_STAFF)
+    traveller = make_user(Role.MEMBER_OFFICIAL, indonesia, time_zone="Europe/Paris")
+
+    # when the data migration runs
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("bphub.accounts.migrations.0002_time_zone_from_member").move_off_utc(apps, None)
+
+    # then each is on their member's time, or the RSO's; a chosen zone is kept
+    zones = dict(User.objects.values_list("pk", "time_zone"))
+    assert zones[official.pk] == "Asia/Jakarta" and zones[staff.pk] == "Asia/Bangkok"
+    assert zones[traveller.pk] == "Europe/Paris"

@@ -67,12 +67,13 @@ def test_thai_still_finds_thai_by_any_part(client, people, thailand, make_user, 
 
 
 def test_an_agency_with_only_a_thai_name_is_found_in_latin(client, thailand, make_user, login):
-    make_agency(thailand, name="กรมการกงสุล", acronym="")
+    make_agency(thailand, name="สำนักงานตรวจคนเข้าเมือง", acronym="")  # the Immigration Bureau
+    make_agency(thailand, name="Royal Thai Police", acronym="RTP")
     login(make_user("rso_staff"))
 
-    response = client.get("/directory/agencies/", {"q": romanize_thai("กงสุล")})
+    page = client.get("/directory/agencies/", {"q": "Samnakngan"}).content.decode()
 
-    assert "กรมการกงสุล" in response.content.decode()
+    assert "สำนักงานตรวจคนเข้าเมือง" in page and "Royal Thai Police" not in page
 
 
 def test_existing_rows_get_the_romanisation_from_the_migration(thailand):

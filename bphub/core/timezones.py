@@ -139,9 +139,10 @@ def grouped_zone_choices(*, first: list[str], first_label: str, query: str = "",
     if own:
         groups.append((first_label, [(name, zone_label(name, with_comment=True)) for name in own]))
     by_region: dict[str, list[str]] = {region: [] for region in REGIONS}
+    shown_first = set(own) if query else set()  # a short list of matches names each zone once
     for name in sorted(catalog):
         region = name.split("/")[0]
-        if region in by_region and wanted(name):
+        if region in by_region and name not in shown_first and wanted(name):
             by_region[region].append(name)
     for region, names in by_region.items():
         if names:

@@ -188,9 +188,10 @@ LOGOUT_REDIRECT_URL = "account_login"
 
 # NIST 800-63B / ASVS 5.0: length and a breached/common-password check, no composition rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's checks with our own wording, which our catalogue translates (Django's has no Thai).
+    {"NAME": "bphub.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "bphub.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "bphub.accounts.validators.CommonPasswordValidator"},
     {"NAME": "bphub.accounts.validators.MaximumLengthValidator"},
 ]
 if ENVIRONMENT == "test":
@@ -260,6 +261,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
+# Where the RSO works: the zone its staff (and people of no member) start with, until they choose.
+RSO_TIME_ZONE = os.environ.get("RSO_TIME_ZONE", "Asia/Bangkok")
 # Languages that human-written content (titles, summaries) may be written in.
 CONTENT_LANGUAGES = [
     ("en", "English"),

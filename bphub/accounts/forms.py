@@ -2,9 +2,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from bphub.accounts.models import Role, User, time_zone_choices
+from bphub.accounts.models import Role, User
 from bphub.accounts.permissions import member_locked_for
 from bphub.core.forms import RecordChoiceField, RecordMultipleChoiceField
+from bphub.core.timezones import country_zones, grouped_zone_choices
 from bphub.directory.person_record import agencies_to_choose
 from bphub.members.models import Body, Member
 
@@ -72,10 +73,38 @@ class RoleForm(forms.Form):
         return self.kept_agency if chosen is None and self.kept_agency is not None else chosen
 
 
+def _country_names(code: str) -> list[str]:
+    """A country's name in the reader's language and in English, for finding its zones."""
+    from django.utils import translation
+    from django_countries import countries
+
+    if not code:
+        return []
+    with translation.override("en"):
+        english = countries.name(code)
+    return [countries.name(code), english]
+
+
+def time_zone_groups(user, *, query: str = "", keep: str = "") -> list:
+    """The zones offered to `user`: their member's zones first (the member's own, then the others of
+    its country), the RSO's for people of no member, then every zone by region; `query` narrows."""
+    member = user.member if user.member_id else None
+    if member is not None:
+        first = [member.time_zone, *country_zones(member.country.code or "")]
+        first_label = _("Zones of %(member)s") % {"member": member}
+    else:
+        first, first_label = [settings.RSO_TIME_ZONE], _("The RSO's zone")
+    return grouped_zone_choices(
+        first=first, first_label=first_label, query=query, keep=keep, country_names=_country_names
+    )
+
+
 class PreferencesForm(forms.ModelForm):
+    """Time zone and language. `zone_query` narrows the zones shown (a form that is not sent);
+    a sent form is checked against every zone, whatever was shown."""
+
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=time_zone_choices,
         help_text=_("Every time on the platform is shown in this zone."),
     )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -83,3 +112,14 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["time_zone", "language"]
+
+    def __init__(self, *args, zone_query: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        query = "" if self.is_bound else zone_query
+        groups = time_zone_groups(self.instance, query=query, keep=self.instance.time_zone)
+        self.zone_query_matched = not query or any(
+            value != self.instance.time_zone for _label, options in groups for value, _text in options
+        )
+        if not self.zone_query_matched:
+            groups = time_zone_groups(self.instance, keep=self.instance.time_zone)
+        self.fields["time_zone"].choices = groups

@@ -20,6 +20,7 @@ from bphub.accounts.permissions import can_manage_user, roles_assignable_by
 from bphub.accounts.signals import user_deactivated
 from bphub.core import policy
 from bphub.core.audit import audit_record
+from bphub.core.timezones import home_zone_name
 from bphub.core.tokens import token_digest
 
 INVITATION_VALID_FOR = timedelta(days=7)
@@ -99,6 +100,7 @@ def invitation_for_token(token: str) -> Invitation:
 @transaction.atomic
 def invitation_accept(*, token: str, password: str, request=None) -> User:
     """Create the account of a pending invitation; the email counts as verified (the link proved it).
+    The person starts in their member's time zone (the RSO's for people of no member).
 
     Raises ValidationError for an unusable link or a weak password; nothing is created then.
     """
@@ -107,7 +109,7 @@ def invitation_accept(*, token: str, password: str, request=None) -> User:
     if invitation.accepted_at:
         raise ValidationError(_("This invitation has already been used. Sign in instead."), code="used")
     user = User(email=invitation.email, full_name=invitation.full_name, role=invitation.role,
-                member=invitation.member, agency=invitation.agency)
+                member=invitation.member, agency=invitation.agency, time_zone=home_zone_name(invitation.member))
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()

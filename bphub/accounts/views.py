@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bphub.accounts import permissions, services
 from bphub.accounts.forms import AcceptInvitationForm, InvitationForm, PreferencesForm, RoleForm
 from bphub.core import policy
+from bphub.core.timezones import home_zone_name
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -92,7 +93,8 @@ def invitation_accept(request, token: str):
         else:
             messages.success(request, _("Your account is ready. Sign in, then set up your authenticator app."))
             return redirect("account_login")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    context = {"form": form, "invitation": invitation, "time_zone": home_zone_name(invitation.member)}
+    return render(request, "accounts/invitation_accept.html", context)
 
 
 @login_required
@@ -183,7 +185,8 @@ def session_end(request, session_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    zone_query = request.GET.get("zone", "").strip()[:100]
+    form = PreferencesForm(request.POST or None, instance=request.user, zone_query=zone_query)
     if request.method == "POST" and form.is_valid():
         services.user_update_preferences(user=request.user, **form.cleaned_data)
         translation.activate(request.user.language)
@@ -192,5 +195,5 @@ def preferences(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE, httponly=False)
         return response
-    return render(request, "accounts/preferences.html", {"form": form})
+    return render(request, "accounts/preferences.html", {"form": form, "zone_query": zone_query})
 

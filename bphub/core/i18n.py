@@ -15,6 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 FALLBACK_LANGUAGE = "en"
+# The empty choice of every select (Django 6.1's own label, whose catalogue has no Thai or
+# Indonesian yet): ours, so the project's translations carry it. Set in CoreConfig.ready().
+BLANK_CHOICE_LABEL = _("- Select an option -")
 
 
 def content_language_codes() -> set[str]:

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from bphub.accounts.models import Role, User
 from bphub.core.models import Classification
+from bphub.core.timezones import home_zone_name
 from bphub.directory.models import Agency
 from bphub.knowledge.models import Resource
 from bphub.members.models import Body, Member, Theme
@@ -140,24 +141,31 @@ def _require_demo_mode() -> None:
 
 @transaction.atomic
 def demo_accounts_ensure() -> list[User]:
-    """One account per role, MFA pre-enrolled with DEMO_TOTP_SECRET. Idempotent."""
+    """One account per role, MFA pre-enrolled with DEMO_TOTP_SECRET, each in its member's time zone
+    (the RSO's for the RSO and the researcher). Idempotent; an account left on the old UTC default
+    moves to its zone."""
     _require_demo_mode()
     members = {member.code: member for member in Member.objects.all()}
     users = []
     for email, name, role, member_code, chaired in DEMO_ACCOUNTS:
         user = User.objects.filter(email=email).first()
+        member = members.get(member_code) if member_code else None
         if user is None:
             user = User.objects.create_user(
                 email=email,
                 password=DEMO_PASSWORD,
                 full_name=name,
                 role=role,
-                member=members.get(member_code) if member_code else None,
+                member=member,
+                time_zone=home_zone_name(member),
             )
             if role == Role.RSO_ADMIN:
                 user.is_staff = user.is_superuser = True
                 user.save(update_fields=["is_staff", "is_superuser"])
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        elif user.time_zone == "UTC":
+            user.time_zone = home_zone_name(user.member)
+            user.save(update_fields=["time_zone"])
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
         user.chaired_bodies.set(Body.objects.filter(code__in=chaired))

@@ -21,7 +21,7 @@ from bphub.directory.models import (
     freshness_filter,
 )
 from bphub.directory.permissions import agencies_visible_to, focal_points_visible_to, hidden_agency_ids
-from bphub.directory.text import MIN_INDEXED_TERM, query_terms
+from bphub.directory.text import MIN_INDEXED_TERM, query_terms, search_text_filter
 
 FRESHNESS_FILTERS = {*Freshness.values, "stale", "never_confirmed"}
 
@@ -74,8 +74,8 @@ def focal_point_search(user, flt: DirectoryFilter) -> QuerySet:
     today = directory_today()
     hidden = hidden_agency_ids(user)
     qs = focal_points_visible_to(user).filter(is_active=True)
-    for term in query_terms(flt.q):
-        qs = qs.filter(search_text__contains=term)
+    if flt.q:
+        qs = qs.filter(search_text_filter(flt.q))
     if flt.member:
         qs = qs.filter(member__code=flt.member.upper())
     if flt.sub_region:
@@ -155,8 +155,8 @@ def focal_point_page_shape(qs: QuerySet, *, with_contacts: bool) -> QuerySet:
 
 def agency_search(user, *, q: str = "", member: str = "", kind: str = "", theme: str = "") -> QuerySet:
     qs = agencies_visible_to(user).filter(is_active=True)
-    for term in query_terms(q):
-        qs = qs.filter(search_text__contains=term)
+    if q:
+        qs = qs.filter(search_text_filter(q))
     if member:
         qs = qs.filter(member__code=member.upper())
     if kind:

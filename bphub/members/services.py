@@ -95,8 +95,8 @@ def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
     changed = False
     for name, value in values.items():
         if name == "name":
-            # Only the English name comes from the files; other languages are the RSO's.
-            value = {**(instance.name or {}), "en": value["en"]}
+            # The files give English and the versions names.csv has; any other language is kept.
+            value = {**(instance.name or {}), **value}
         if getattr(instance, f"{name}_id" if name in {"sub_region", "member", "body"} else name) != (
             value.pk if hasattr(value, "pk") else value
         ):
@@ -109,6 +109,44 @@ def _upsert(model, lookup: dict, values: dict, report: LoadReport, kind: str):
     else:
         report.count("unchanged", kind)
     return instance
+
+
+NAME_TABLES = ("member", "body", "theme")
+
+
+def _read_names(directory: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """names.csv: each reference record's name in other languages, {(table, code): {"th": "…"}}.
+
+    A language left empty has no version yet: the English name is shown with its fallback mark.
+    """
+    path = directory / "names.csv"
+    if not path.exists():
+        return {}
+    from bphub.core.i18n import content_language_codes
+
+    names: dict[tuple[str, str], dict[str, str]] = {}
+    for number, row in _read(path):
+        where = f"names.csv row {number}"
+        table, code = (row.pop("table") or "").strip(), (row.pop("code") or "").strip()
+        if table not in NAME_TABLES:
+            raise ReferenceFileError(f"{where}: table {table!r} is not one of {', '.join(NAME_TABLES)}")
+        unknown = sorted(set(row) - (content_language_codes() - {"en"}))  # English comes from the main files
+        if unknown:
+            raise ReferenceFileError(f"{where}: column(s) {', '.join(unknown)} are not other content languages")
+        names[(table, code)] = {language: text.strip() for language, text in row.items() if (text or "").strip()}
+    return names
+
+
+def _check_names_known(names: dict[tuple[str, str], dict[str, str]]) -> None:
+    """Every row of names.csv names a record the files loaded (a typo must not pass unseen)."""
+    known = {
+        "member": set(Member.objects.values_list("code", flat=True)),
+        "body": set(Body.objects.values_list("code", flat=True)),
+        "theme": set(Theme.objects.values_list("code", flat=True)),
+    }
+    for table, code in names:
+        if code not in known[table]:
+            raise ReferenceFileError(f"names.csv: unknown {table} {code!r}")
 
 
 WEEKEND_PATTERN = re.compile(r"^[1-7](,[1-7]){0,5}$")
@@ -160,6 +198,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
     """
     report = LoadReport()
     regions: dict[str, SubRegion] = {}
+    names = _read_names(directory)
 
     def region(name: str) -> SubRegion | None:
         name = name.strip()
@@ -181,7 +220,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             Member,
             {"code": row["code"].strip()},
             {
-                "name": {"en": row["name"].strip()},
+                "name": {"en": row["name"].strip(), **names.get(("member", row["code"].strip()), {})},
                 "country": row["iso3166_alpha2"].strip(),
                 "kind": kind,
                 "standing": Member.Standing.MEMBER,
@@ -204,7 +243,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             Member,
             {"code": code[:16]},
             {
-                "name": {"en": name},
+                "name": {"en": name, **names.get(("member", code[:16]), {})},
                 "country": row["iso3166_alpha2"].strip(),
                 "kind": Member.Kind.STATE if row["kind"].strip() == "state" else Member.Kind.ORGANISATION,
                 "standing": Member.Standing.OBSERVER,
@@ -229,7 +268,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             Body,
             {"code": row["code"].strip()},
             {
-                "name": {"en": row["name"].strip()},
+                "name": {"en": row["name"].strip(), **names.get(("body", row["code"].strip()), {})},
                 "kind": row["kind"].strip(),
                 "established": established,
                 "is_confidential": row["confidential"].strip().lower() == "yes",
@@ -273,7 +312,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             Theme,
             {"code": row["code"].strip()},
             {
-                "name": {"en": row["name"].strip()},
+                "name": {"en": row["name"].strip(), **names.get(("theme", row["code"].strip()), {})},
                 "source": source,
                 "position": position,
                 "source_note": row["source"].strip(),
@@ -281,6 +320,7 @@ def reference_load(*, directory: Path = REFERENCE_DIR) -> LoadReport:
             report,
             "theme",
         )
+    _check_names_known(names)
     audit_record(verb="reference.loaded", created=report.created, updated=report.updated,
                  kept_local=report.kept_local)
     transaction.on_commit(reference_version_bump)

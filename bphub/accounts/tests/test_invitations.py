@@ -303,8 +303,8 @@ def test_garbage_token_is_refused(client, db, token):
 @pytest.mark.parametrize(
     ("password", "message"),
     [
-        ("short pass", "This password is too short. It must contain at least 12 characters."),
-        ("password1234", "This password is too common."),
+        ("short pass", "This password is too short: use at least 12 characters."),
+        ("password1234", "This password is one of the most common ones: choose another."),
         ("x" * 257, "This password is too long: at most 256 characters."),
     ],
 )

@@ -273,7 +273,8 @@ def focal_points(
     freshness: FreshnessParam | None = Query(None, description="One freshness state, \"stale\" (due or later) "
                                              "or \"never_confirmed\"."),
     q: str = Query("", description="Part of a name in any script, case and diacritics ignored (e.g. \"nguyen\", "
-                   "\"สม\", \"小明\")."),
+                   "\"สม\", \"小明\"); Thai and Latin find each other through the Royal Thai romanisation "
+                   "(\"สมชาย\" finds Somchai, \"somchai\" finds สมชาย)."),
 ):
     """The focal points you may see (anonymous callers: public records only, never contact details),
     ordered by name. Each gives its current roles and freshness; fetch one for past roles too."""

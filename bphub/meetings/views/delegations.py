@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from bphub.core.audit import audit_record
 from bphub.directory.permissions import engagement_lists_visible_to
-from bphub.directory.text import query_terms
+from bphub.directory.text import search_text_filter
 from bphub.meetings.forms.participation import (
     AttendanceForm,
     InviteBodyForm,
@@ -190,8 +190,8 @@ def delegation_edit(request, pk: int, code: str):
         candidates = candidate_people(request.user, delegation).select_related("agency")
         chosen = list(candidates.filter(pk__in=list(current)))
         others = candidates.exclude(pk__in=list(current))
-        for term in query_terms(q):
-            others = others.filter(search_text__contains=term)
+        if q:
+            others = others.filter(search_text_filter(q))
         others = list(others.order_by("full_name", "id")[: CANDIDATES_SHOWN + 1])
         more = len(others) > CANDIDATES_SHOWN
         people = chosen + others[:CANDIDATES_SHOWN]

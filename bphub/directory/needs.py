@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from bphub.core import policy
 from bphub.core.home import OVERDUE, FirstStep, Need
-from bphub.directory.models import Freshness
+from bphub.directory.models import Freshness, directory_today, freshness_filter
 from bphub.directory.permissions import can_manage_member, managed_member_ids
 from bphub.directory.selectors import DirectoryFilter, focal_point_search
 from bphub.directory.services.proposals import proposals_pending_for
@@ -38,28 +38,38 @@ def _own_member(user):
 
 
 def stale_records(user) -> list[Need]:
-    """A coordinator's member's records overdue or delinquent for review, through the directory search."""
+    """A coordinator's member's records overdue or delinquent for review, counted by the directory's
+    search (so through the policy) in one query, linked to that search filtered the same way."""
     member = _own_member(user)
     if member is None:
         return []
+    rules = {state: freshness_filter(state, directory_today()) for state in STALE_STATES}
+    summary = (
+        focal_point_search(user, DirectoryFilter(member=member.code))
+        .order_by()
+        .aggregate(
+            **{f"n_{state}": Count("id", filter=rule) for state, rule in rules.items()},
+            **{f"due_{state}": Min("review_due_on", filter=rule) for state, rule in rules.items()},
+            **{f"id_{state}": Min("id", filter=rule) for state, rule in rules.items()},
+        )
+    )
     needs = []
     for state, (key, title) in STALE_STATES.items():
-        flt = DirectoryFilter(member=member.code, freshness=state)
-        matching = focal_point_search(user, flt)
-        summary = matching.order_by().aggregate(n=Count("id"), first_due=Min("review_due_on"))
-        if not summary["n"]:
+        count = summary[f"n_{state}"]
+        if not count:
             continue
-        if summary["n"] == 1:
-            url = matching.first().get_absolute_url()
+        if count == 1:  # one record: straight to it
+            url = reverse("directory:person_detail", kwargs={"person_id": summary[f"id_{state}"]})
         else:
+            flt = DirectoryFilter(member=member.code, freshness=state)
             url = f"{reverse('directory:person_list')}?{urlencode(flt.as_params())}"
         needs.append(
             Need(
                 key=key,
                 title=str(title),
-                count=summary["n"],
+                count=count,
                 url=url,
-                due=summary["first_due"],
+                due=summary[f"due_{state}"],
                 severity=OVERDUE,
                 due_label=_("Review due since"),
             )

@@ -25,7 +25,13 @@ from bphub.core.home import OVERDUE, FirstStep, Need
 from bphub.core.i18n import localize
 from bphub.meetings.models import Delegation, Meeting
 from bphub.meetings.permissions import can_create_meeting, delegations_visible_to, meetings_visible_to
-from bphub.meetings.selectors.followup import ActionFilter, action_list, mine_filter, workspace_bodies
+from bphub.meetings.selectors.followup import (
+    DUE_SOON_DAYS,
+    ActionFilter,
+    action_list,
+    mine_filter,
+    workspace_bodies,
+)
 
 PREPARE_WITHIN_DAYS = 30
 TO_NOMINATE = (Delegation.Status.INVITED, Delegation.Status.RETURNED)
@@ -118,48 +124,53 @@ def delegations_to_approve(user) -> list[Need]:
     ]
 
 
-def _actions_need(user, *, key: str, title: str, filters: ActionFilter, severity: str = "") -> list[Need]:
-    actions = action_list(user=user, filters=filters)
-    summary = actions.order_by().aggregate(n=Count("id"), first_due=Min("due_on"))
-    if not summary["n"]:
-        return []
-    if summary["n"] == 1:
-        url = actions.first().get_absolute_url()  # one action: straight to it
-    else:
-        query = "owner=mine&overdue=1" if filters.overdue else "owner=mine&soon=1"
-        url = f"{reverse('meetings:action_list')}?{query}"
-    return [
-        Need(
-            key=key,
-            title=title,
-            count=summary["n"],
-            url=url,
-            due=summary["first_due"],
-            severity=severity,
-            due_label=_("Overdue since") if filters.overdue else _("Next due"),
-        )
-    ]
+ACTION_NEEDS = (
+    # key, overdue?, query of the action list that shows them
+    ("meetings.actions_overdue", True, "owner=mine&overdue=1"),
+    ("meetings.actions_due_soon", False, "owner=mine&soon=1"),
+)
 
 
 def actions_due(user) -> list[Need]:
-    """The action items the person or what they act for owns: overdue, and due within two weeks."""
+    """The action items the person or what they act for owns (`?owner=mine` of the action list): those
+    overdue, and those due within DUE_SOON_DAYS, counted as the list filtered the same way shows them.
+    One query (the home page is the most read page)."""
     if mine_filter(user) is None:
         return []
-    return [
-        *_actions_need(
-            user,
-            key="meetings.actions_overdue",
-            title=_("Overdue action items"),
-            filters=ActionFilter(owner="mine", overdue=True),
-            severity=OVERDUE,
-        ),
-        *_actions_need(
-            user,
-            key="meetings.actions_due_soon",
-            title=_("Action items due in the next two weeks"),
-            filters=ActionFilter(owner="mine", due_soon=True),
-        ),
-    ]
+    today = timezone.localdate()
+    late = Q(due_on__lt=today)
+    soon = Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
+    summary = (
+        action_list(user=user, filters=ActionFilter(owner="mine"), today=today)
+        .order_by()
+        .aggregate(
+            **{f"n_{name}": Count("id", filter=rule) for name, rule in (("late", late), ("soon", soon))},
+            **{f"due_{name}": Min("due_on", filter=rule) for name, rule in (("late", late), ("soon", soon))},
+            **{f"id_{name}": Min("id", filter=rule) for name, rule in (("late", late), ("soon", soon))},
+        )
+    )
+    needs = []
+    for key, overdue, query in ACTION_NEEDS:
+        name = "late" if overdue else "soon"
+        count = summary[f"n_{name}"]
+        if not count:
+            continue
+        if count == 1:  # one action: straight to it
+            url = reverse("meetings:action_detail", kwargs={"pk": summary[f"id_{name}"]})
+        else:
+            url = f"{reverse('meetings:action_list')}?{query}"
+        needs.append(
+            Need(
+                key=key,
+                title=_("Overdue action items") if overdue else _("Action items due in the next two weeks"),
+                count=count,
+                url=url,
+                due=summary[f"due_{name}"],
+                severity=OVERDUE if overdue else "",
+                due_label=_("Overdue since") if overdue else _("Next due"),
+            )
+        )
+    return needs
 
 
 def meetings_needs(user) -> list[Need]:

@@ -110,7 +110,9 @@ def delegations_to_approve(user) -> list[Need]:
     counts = dict(waiting.order_by().values_list("meeting_id").annotate(n=Count("id")))
     if not counts:
         return []
-    meetings = meetings_visible_to(user).filter(pk__in=counts).only("id", "title", "starts_at").order_by("starts_at")
+    meetings = (
+        meetings_visible_to(user).filter(pk__in=list(counts)).only("id", "title", "starts_at").order_by("starts_at")
+    )
     return [
         Need(
             key="meetings.delegations_to_approve",

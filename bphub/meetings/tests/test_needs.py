@@ -96,9 +96,11 @@ def test_a_coordinator_sees_each_delegation_still_to_nominate_with_its_state_and
     assert items[0].due.startswith("Nominations close")
     assert items[0].due_datetime.startswith(timezone.localtime(soon.nomination_deadline).date().isoformat())
     assert_links_answer(client, items)
-    # and no one else is asked to nominate for AA
-    for who in ("official", "other_coordinator", "rso"):
+    # and no one else is asked to nominate for AA (BB's coordinator, for BB)
+    for who in ("official", "rso"):
         assert not home_needs(as_(cast[who])).of("meetings.delegation_to_nominate"), who
+    theirs = home_needs(as_(cast["other_coordinator"])).of("meetings.delegation_to_nominate")
+    assert [item.title for item in theirs] == ["Nominate your delegation: Only BB invited"]
 
 
 def test_the_deadline_is_shown_in_the_readers_time_zone(cast, as_):

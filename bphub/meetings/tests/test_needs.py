@@ -39,6 +39,7 @@ def cast(db, make_user):
         "rso": make_user("rso_staff"),
         "co_chair": co_chair,
         "researcher": make_user("researcher"),
+        "alumnus": make_user("alumnus"),
     }
 
 
@@ -237,6 +238,7 @@ def test_with_nothing_waiting_each_role_is_told_what_it_can_do_first(cast, as_):
         "co_chair": ["meetings.workspace", "meetings.create", "directory.search", "meetings.browse"],
         "official": ["directory.search", "meetings.browse", "knowledge.browse"],
         "researcher": ["knowledge.browse", "meetings.browse"],
+        "alumnus": ["knowledge.browse", "meetings.browse"],
     }
     for who, steps in expected.items():
         client = as_(cast[who])

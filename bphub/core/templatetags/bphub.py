@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from bphub.core.i18n import localize
+from bphub.core.i18n import localize, name_shows_code, with_code
 
 register = template.Library()
 
@@ -27,3 +27,28 @@ def translated(value, language=None):
 @register.filter
 def localized(value):
     return localize(value).text
+
+
+def _name_and_code(record) -> tuple[str, str]:
+    """A member's, body's or agency's name (in the reader's language) and its code or acronym."""
+    name = localize(record.name).text if isinstance(getattr(record, "name", None), dict) else str(record)
+    return name, getattr(record, "code", "") or getattr(record, "acronym", "") or ""
+
+
+@register.filter
+def needs_code(record) -> bool:
+    """`{% if member|needs_code %} ({{ member.code }}){% endif %}`: False when the name already
+    shows the code ("… (UN-ACT)"), so it is never written twice."""
+    if record is None:
+        return False
+    name, code = _name_and_code(record)
+    return bool(code) and not name_shows_code(name, code)
+
+
+@register.filter(name="with_code")
+def with_code_filter(record) -> str:
+    """`{{ member|with_code }}`: "Indonesia (ID)", and "UN Action … (UN-ACT)" only once."""
+    if record is None:
+        return ""
+    name, code = _name_and_code(record)
+    return with_code(name, code)

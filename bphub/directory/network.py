@@ -58,7 +58,7 @@ class NetworkScope:
         return DirectoryFilter(**{self.kind: self.code})
 
     def url(self, name: str = "directory:network") -> str:
-        return f"{reverse(name)}?{urlencode({'scope': self.value})}"
+        return f"{reverse(name)}?{urlencode({'scope': self.value}, safe=':')}"
 
 
 def _working_groups():
@@ -168,7 +168,7 @@ class NetworkGraph:
             edges.setdefault(edge_id, {"data": {"id": edge_id, "source": source, "target": target, "kind": kind}})
 
         def scoped(kind, code):
-            return f"{network_url}?{urlencode({'scope': f'{kind}:{code}'})}"
+            return f"{network_url}?{urlencode({'scope': f'{kind}:{code}'}, safe=':')}"
 
         def theme_node(theme):
             node(f"t{theme.pk}", str(theme), "theme", url=scoped("theme", theme.code))

@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from bphub.core.i18n import localize, name_shows_code, with_code
@@ -52,3 +53,12 @@ def with_code_filter(record) -> str:
         return ""
     name, code = _name_and_code(record)
     return with_code(name, code)
+
+
+@register.filter
+def email_breaks(address) -> str:
+    """An email address that may wrap only after its "@" and before its dots (`<wbr>`), so a
+    narrow screen shows "siti.rahma@" / "imigrasi" / ".go.id", never "siti.rah" / "ma@…"."""
+    parts = [conditional_escape(part) for part in str(address or "").split("@")]
+    local = mark_safe("@<wbr>".join(parts))  # noqa: S308 - every part is escaped above
+    return mark_safe(local.replace(".", "<wbr>."))  # noqa: S308 - only <wbr> is added to escaped text

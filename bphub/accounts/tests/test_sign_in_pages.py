@@ -91,3 +91,13 @@ def test_too_many_attempts_get_a_styled_page_with_a_way_back(client, make_user, 
     assert "Too many attempts" in page_text(response)
     assert f'href="{reverse("account_login")}">Sign in</a>' in html
     assert "Sign In" not in html
+
+
+def test_the_deactivated_account_page_is_ours_too(client, db):
+    response = client.get(reverse("account_inactive"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _in_our_layout(html)
+    assert "This account is deactivated" in page_text(response)
+    assert "Sign In" not in html and "Account Inactive" not in html

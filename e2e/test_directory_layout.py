@@ -172,6 +172,9 @@ def test_sign_in_pages_fit_a_phone_and_say_sign_in(server, browser, screenshot):
         page.fill("input[name=password]", "not the passphrase")
         page.locator("main form button[type=submit]").first.click()
         expect(page.locator(".msg.error")).to_be_visible()
+        # styled as the site's alerts are (a coloured bar), not bare text
+        border = page.locator(".msg.error").evaluate("el => getComputedStyle(el).borderLeftWidth")
+        assert border == "4px", border
         screenshot(page, "32-login-error-390", full_page=False)
         assert _page_width(page) <= PHONE["width"]
         # the right one: the code page, styled, "Sign in"

@@ -11,10 +11,10 @@ Every node goes through the one policy: people through `focal_point_search` (so
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import quote
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from bphub.directory.models import Agency, FocalPoint, FocalPointRole, RoleKind, directory_today
@@ -58,7 +58,7 @@ class NetworkScope:
         return DirectoryFilter(**{self.kind: self.code})
 
     def url(self, name: str = "directory:network") -> str:
-        return f"{reverse(name)}?{urlencode({'scope': self.value}, safe=':')}"
+        return f"{reverse(name)}?scope={quote(self.value, safe=':')}"
 
 
 def _working_groups():
@@ -168,7 +168,7 @@ class NetworkGraph:
             edges.setdefault(edge_id, {"data": {"id": edge_id, "source": source, "target": target, "kind": kind}})
 
         def scoped(kind, code):
-            return f"{network_url}?{urlencode({'scope': f'{kind}:{code}'}, safe=':')}"
+            return f"{network_url}?scope={quote(f'{kind}:{code}', safe=':')}"
 
         def theme_node(theme):
             node(f"t{theme.pk}", str(theme), "theme", url=scoped("theme", theme.code))
@@ -182,8 +182,10 @@ class NetworkGraph:
                 if group.agency is not None:
                     agency = group.agency
                     agency_id = f"a{agency.pk}"
-                    node(agency_id, agency.acronym or str(agency), "agency", name=str(agency),
-                         url=agency.get_absolute_url())
+                    label = agency.acronym or str(agency)
+                    if self.scope is not None and self.scope.kind != "member":
+                        label = f"{entry.member.code} {label}"  # many members have a "CG"
+                    node(agency_id, label, "agency", name=str(agency), url=agency.get_absolute_url())
                     edge(member_id, agency_id, "member_agency")
                     for theme in group.themes:
                         edge(agency_id, theme_node(theme), "mandate")

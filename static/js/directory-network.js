@@ -13,6 +13,7 @@
     working_group: "#c56a00",
     theme: "#d8b600"
   };
+  var READABLE_ZOOM = 0.8;
   var FRESHNESS_BORDER = {
     up_to_date: "#1d6b36",
     due: "#d8b600",
@@ -105,6 +106,16 @@
         nodeDimensionsIncludeLabels: true
       }
     });
+
+    // On a small screen the whole network fits only at a zoom where no label can be read: start
+    // closer, on the scope's own node, and let "Fit to the frame" show the whole of it.
+    if (cy.zoom() < READABLE_ZOOM) {
+      cy.zoom({
+        level: READABLE_ZOOM,
+        renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 }
+      });
+      cy.center(root ? cy.getElementById(root.data.id) : undefined);
+    }
 
     // Hovering or tapping a node highlights its neighbourhood.
     cy.on("mouseover tap", "node", function (event) {

@@ -126,8 +126,9 @@ def test_scopes_draw_around_a_theme_and_a_working_group(cast, make_user, login, 
     by_theme = _nodes(client, "?scope=theme:safety-at-sea")
     by_group = _nodes(client, "?body=TIPWG")
 
-    # the mandated agency and the person with the thematic role, around the theme
-    assert {"POLRI", "Somchai Thongdee\nสมชาย ทองดี", "ID", "TH"} <= _labels(by_theme)
+    # the mandated agency (named with its member: many members have a coast guard "CG") and the
+    # person with the thematic role, around the theme
+    assert {"ID POLRI", "Somchai Thongdee\nสมชาย ทองดี", "ID", "TH"} <= _labels(by_theme)
     assert [n["data"]["kind"] for n in by_theme if n["data"].get("root")] == ["theme"]
     # the working group's members, and no one who is not on it
     assert {"Agus Wijaya", "Restricted Rahma", "TIPWG"} <= _labels(by_group)

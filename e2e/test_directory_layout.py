@@ -137,13 +137,17 @@ def test_emails_break_only_between_their_parts(server, browser, directory):
         # Each line of a wrapped address ends at "@", "." or the end: never inside a word.
         lines = cell.evaluate(
             """el => {
-                const range = document.createRange(), text = el.firstChild.textContent, tops = [];
-                let line = "", last = null, out = [];
-                for (let i = 0; i < text.length; i++) {
-                    range.setStart(el.firstChild, i); range.setEnd(el.firstChild, i + 1);
-                    const top = Math.round(range.getBoundingClientRect().top);
-                    if (last !== null && top !== last) { out.push(line); line = ""; }
-                    line += text[i]; last = top;
+                // The address's characters, line by line as drawn (it is several text nodes: <wbr>).
+                const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), range = document.createRange();
+                const out = [];
+                let line = "", last = null, node;
+                while ((node = walker.nextNode())) {
+                    for (let i = 0; i < node.textContent.length; i++) {
+                        range.setStart(node, i); range.setEnd(node, i + 1);
+                        const top = Math.round(range.getBoundingClientRect().top);
+                        if (last !== null && top !== last) { out.push(line); line = ""; }
+                        line += node.textContent[i]; last = top;
+                    }
                 }
                 out.push(line);
                 return out;

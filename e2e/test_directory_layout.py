@@ -121,6 +121,13 @@ def test_directory_pages_fit_a_phone_and_the_health_table_fits_a_laptop(server, 
                 wrap = page.locator("table.health").locator("xpath=..")
                 overflow = wrap.evaluate("el => el.scrollWidth - el.clientWidth")
                 assert overflow <= 0, f"the health table is cut off by {overflow}px at 1280"
+                # ... with room to spare for wider fonts and longer translations (a fifth of the width)
+                narrowest = page.locator("table.health").evaluate(
+                    "t => { t.style.width = 'min-content'; const w = t.getBoundingClientRect().width;"
+                    " t.style.width = ''; return w; }"
+                )
+                available = wrap.evaluate("el => el.clientWidth")
+                assert narrowest <= 0.8 * available, f"the health table needs {narrowest}px of {available}px"
         finally:
             context.close()
 

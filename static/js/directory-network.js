@@ -13,7 +13,8 @@
     working_group: "#c56a00",
     theme: "#d8b600"
   };
-  var READABLE_ZOOM = 0.8;
+  // The least zoom at which labels can be read (a phone is held closer than a laptop's screen).
+  var READABLE_ZOOM = { narrow: 0.8, wide: 0.65 };
   var FRESHNESS_BORDER = {
     up_to_date: "#1d6b36",
     due: "#d8b600",
@@ -60,7 +61,7 @@
           selector: "node",
           style: {
             "label": "data(label)",
-            "font-size": 11,
+            "font-size": 12,
             "text-valign": "bottom",
             "text-halign": "center",
             "text-margin-y": 3,
@@ -97,7 +98,7 @@
         name: "breadthfirst",
         roots: "#" + root.data.id,
         circle: true,
-        spacingFactor: 1.1,
+        spacingFactor: 1,
         nodeDimensionsIncludeLabels: true,
         animate: false
       } : {
@@ -109,9 +110,10 @@
 
     // On a small screen the whole network fits only at a zoom where no label can be read: start
     // closer, on the scope's own node, and let "Fit to the frame" show the whole of it.
-    if (cy.zoom() < READABLE_ZOOM) {
+    var readable = container.clientWidth < 600 ? READABLE_ZOOM.narrow : READABLE_ZOOM.wide;
+    if (cy.zoom() < readable) {
       cy.zoom({
-        level: READABLE_ZOOM,
+        level: readable,
         renderedPosition: { x: container.clientWidth / 2, y: container.clientHeight / 2 }
       });
       cy.center(root ? cy.getElementById(root.data.id) : undefined);

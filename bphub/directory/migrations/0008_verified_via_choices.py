@@ -14,6 +14,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='focalpoint',
             name='verified_via',
-            field=models.CharField(blank=True, choices=[('nomination', "nominated by the member's coordinator or the RSO"), ('trusted_domain', "address on the agency's trusted email domain")], max_length=16, verbose_name='verified through'),
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ('nomination', "nominated by the member's coordinator or the RSO"),
+                    ('trusted_domain', "address on the agency's trusted email domain"),
+                ],
+                max_length=16,
+                verbose_name='verified through',
+            ),
         ),
     ]

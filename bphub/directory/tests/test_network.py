@@ -3,8 +3,8 @@
 import pytest
 
 from bphub.core.models import Classification
-from bphub.directory.network import network_graph
 from bphub.directory.models import RoleKind
+from bphub.directory.network import network_graph
 from bphub.directory.selectors import DirectoryFilter
 from bphub.directory.testing import make_agency, make_focal_point
 from bphub.members.models import Body, Member, Theme

@@ -34,6 +34,20 @@ class LocalizedText:
         return self.text
 
 
+def name_shows_code(name: str, code: str) -> bool:
+    """Does `name` already show `code`, as "UN Action for Cooperation … (UN-ACT)" shows UN-ACT?
+
+    Then "(UN-ACT)" is not written after it a second time.
+    """
+    name, code = (name or "").strip().casefold(), (code or "").strip().casefold()
+    return bool(code) and (name == code or f"({code})" in name)
+
+
+def with_code(name: str, code: str) -> str:
+    """"Indonesia (ID)"; a name that already shows its code, or an empty code, as it is."""
+    return name if not code or name_shows_code(name, code) else f"{name} ({code})"
+
+
 def localize(value: dict | None, language: str | None = None) -> LocalizedText:
     """The version of `value` for `language` (default: the active one), else English, else any."""
     value = value or {}

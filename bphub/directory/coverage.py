@@ -1,10 +1,10 @@
-"""Seeing the map: the coverage matrix, directory health and the network graph (read side only).
+"""Seeing the map: the coverage matrix and directory health (read side only; the network is network.py).
 
 Plain functions over querysets. Every count and every node goes through the one policy: people
 through `focal_point_search` (so `policy.visible_to` and the directory's one filter language),
 agencies through `agencies_visible_to`. Nothing here returns contact details.
 
-Rules shared by the three views:
+Rules shared by the views (and the network view):
 - "Covering" a theme: a person with a current thematic role for the theme, or working in an
   agency mandated for it (the same rule as `DirectoryFilter.theme`).
 - Delinquent records (review more than 60 days late) do not count as coverage and do not fill a
@@ -30,7 +30,6 @@ from bphub.core.policy import readership_key
 from bphub.directory.models import (
     Agency,
     Email,
-    FocalPoint,
     FocalPointRole,
     Freshness,
     Revision,
@@ -41,8 +40,6 @@ from bphub.directory.models import (
 from bphub.directory.permissions import agencies_visible_to
 from bphub.directory.selectors import DirectoryFilter, _current_roles_q, focal_point_search
 from bphub.members.models import Body, BodyMembership, Member, SubRegion, Theme
-
-NETWORK_NODE_CAP = 1500
 
 
 def _unordered(qs: QuerySet) -> QuerySet:
@@ -410,152 +407,3 @@ def health_chart(report: HealthReport, *, width: int = 600, bar_height: int = 18
         "text_dy": bar_height - 5,
         "plot_width": plot,
     }
-
-
-# -- network graph ---------------------------------------------------------------------------------
-
-
-@dataclass
-class NetworkPerson:
-    focal_point: FocalPoint
-    roles: list[FocalPointRole]
-
-
-@dataclass
-class NetworkAgency:
-    agency: Agency | None  # None: people of the member without a (visible) agency
-    themes: list[Theme]
-    people: list[NetworkPerson]
-
-
-@dataclass
-class NetworkMember:
-    member: Member
-    agencies: list[NetworkAgency]
-
-
-@dataclass
-class NetworkGraph:
-    members: list[NetworkMember]
-    node_count: int
-    truncated: bool
-    cap: int
-
-    def elements(self) -> dict:
-        """Cytoscape-ready nodes and edges: ids, labels, kinds and freshness; never contact details."""
-        nodes: dict[str, dict] = {}
-        edges: dict[str, dict] = {}
-
-        def node(node_id, label, kind, **extra):
-            nodes.setdefault(node_id, {"data": {"id": node_id, "label": label, "kind": kind, **extra}})
-
-        def edge(source, target, kind):
-            edge_id = f"{source}>{target}"
-            edges.setdefault(edge_id, {"data": {"id": edge_id, "source": source, "target": target, "kind": kind}})
-
-        for entry in self.members:
-            member_id = f"m{entry.member.pk}"
-            node(member_id, entry.member.code, "member", name=str(entry.member))
-            for group in entry.agencies:
-                if group.agency is not None:
-                    agency_id = f"a{group.agency.pk}"
-                    node(agency_id, group.agency.acronym or str(group.agency), "agency", name=str(group.agency))
-                    edge(member_id, agency_id, "member_agency")
-                    for theme in group.themes:
-                        node(f"t{theme.pk}", str(theme), "theme")
-                        edge(agency_id, f"t{theme.pk}", "mandate")
-                    parent = agency_id
-                else:
-                    parent = member_id
-                for person in group.people:
-                    fp = person.focal_point
-                    person_id = f"p{fp.pk}"
-                    node(person_id, str(fp), "person", freshness=fp.freshness, url=fp.get_absolute_url())
-                    edge(parent, person_id, "agency_person" if group.agency else "member_person")
-                    for role in person.roles:
-                        if role.kind == RoleKind.WORKING_GROUP and role.body_id:
-                            node(f"b{role.body_id}", role.body.code, "working_group", name=str(role.body))
-                            edge(person_id, f"b{role.body_id}", "working_group_role")
-                        elif role.kind == RoleKind.THEMATIC and role.theme_id:
-                            node(f"t{role.theme_id}", str(role.theme), "theme")
-                            edge(person_id, f"t{role.theme_id}", "thematic_role")
-        return {
-            "nodes": list(nodes.values()),
-            "edges": list(edges.values()),
-            "truncated": self.truncated,
-            "node_count": self.node_count,
-            "cap": self.cap,
-        }
-
-
-def network_graph(
-    user, flt: DirectoryFilter, *, cap: int = NETWORK_NODE_CAP, today: date | None = None
-) -> NetworkGraph:
-    """Members → agencies → people (with WG and thematic roles) and mandate themes, as `user` may see them.
-
-    `flt` uses member, sub_region, theme and body (working group). With a theme or working-group
-    filter only the agencies and members that lead to a matching person (or hold the mandate)
-    appear. When the graph would exceed `cap` nodes it is not built (truncated=True): the caller
-    asks for a narrower filter. At most cap+1 rows are read of any table.
-    """
-    today = today or directory_today()
-    flt = DirectoryFilter(member=flt.member, sub_region=flt.sub_region, theme=flt.theme, body=flt.body)
-    people_qs = focal_point_search(user, flt).select_related("agency")
-    people = list(people_qs[: cap + 1])
-    if len(people) > cap:
-        return NetworkGraph(members=[], node_count=len(people), truncated=True, cap=cap)
-
-    agencies_qs = _agencies(user, flt)
-    people_agency_ids = {p.agency_id for p in people if p.agency_id}
-    if flt.body:
-        agencies_qs = agencies_qs.filter(pk__in=people_agency_ids)
-    elif flt.theme:
-        agencies_qs = agencies_qs.filter(Q(themes__code=flt.theme) | Q(pk__in=people_agency_ids)).distinct()
-    agencies = list(agencies_qs.order_by("member__code", "acronym", "id").prefetch_related("themes")[: cap + 1])
-    if len(people) + len(agencies) > cap:
-        return NetworkGraph(members=[], node_count=len(people) + len(agencies), truncated=True, cap=cap)
-
-    roles_by_person: dict[int, list[FocalPointRole]] = {}
-    for role in (
-        FocalPointRole.objects.filter(_current_roles_q(today), focal_point__in=[p.pk for p in people])
-        .select_related("body", "theme")
-        .order_by("kind", "id")
-    ):
-        roles_by_person.setdefault(role.focal_point_id, []).append(role)
-
-    visible_agencies = {a.pk: a for a in agencies}
-    member_ids = {a.member_id for a in agencies} | {p.member_id for p in people}
-    if not (flt.theme or flt.body):
-        member_ids |= set(_members(member=flt.member, sub_region=flt.sub_region).values_list("pk", flat=True))
-    members = list(Member.objects.filter(pk__in=member_ids).order_by("standing", "code"))
-
-    groups: dict[tuple[int, int | None], NetworkAgency] = {}
-    for agency in agencies:
-        themes = list(agency.themes.all())
-        if flt.theme:
-            themes = [t for t in themes if t.code == flt.theme]
-        groups[(agency.member_id, agency.pk)] = NetworkAgency(agency=agency, themes=themes, people=[])
-    for person in people:
-        agency_id = person.agency_id if person.agency_id in visible_agencies else None
-        key = (person.member_id, agency_id)
-        if key not in groups:
-            groups[key] = NetworkAgency(agency=None, themes=[], people=[])
-        roles = roles_by_person.get(person.pk, [])
-        if flt.theme:
-            roles = [r for r in roles if r.kind != RoleKind.THEMATIC or r.theme.code == flt.theme]
-        groups[key].people.append(NetworkPerson(focal_point=person, roles=roles))
-
-    result = []
-    for member in members:
-        member_groups = [g for (m, _a), g in groups.items() if m == member.pk]
-        member_groups.sort(key=lambda g: (g.agency is None, (g.agency.acronym or str(g.agency)) if g.agency else ""))
-        result.append(NetworkMember(member=member, agencies=member_groups))
-
-    node_count = len(members) + len(people) + len(agencies)
-    extra = {("b", r.body_id) for rs in roles_by_person.values() for r in rs if r.body_id}
-    extra |= {("t", r.theme_id) for rs in roles_by_person.values() for r in rs if r.theme_id}
-    extra |= {("t", t.pk) for g in groups.values() for t in g.themes}
-    node_count += len(extra)
-    if node_count > cap:
-        return NetworkGraph(members=[], node_count=node_count, truncated=True, cap=cap)
-    return NetworkGraph(members=result, node_count=node_count, truncated=False, cap=cap)

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bphub.core.i18n import MultilingualTextField, localize
+from bphub.core.i18n import MultilingualTextField, localize, with_code
 from bphub.core.models import Classification, ClassifiedModel, TimeStampedModel
 
 DEFAULT_REVIEW_CADENCE_DAYS = 182  # about six months
@@ -81,6 +81,11 @@ class ConfirmedVia(models.TextChoices):
     COORDINATOR = "coordinator", _("member coordinator")
     RSO = "rso", _("RSO")
     PROPOSAL = "proposal", _("reviewed change proposal")
+
+
+class VerifiedVia(models.TextChoices):
+    NOMINATION = "nomination", _("nominated by the member's coordinator or the RSO")
+    TRUSTED_DOMAIN = "trusted_domain", _("address on the agency's trusted email domain")
 
 
 class ReviewedRecord(models.Model):
@@ -187,8 +192,7 @@ class Agency(TimeStampedModel, ClassifiedModel, ReviewedRecord):
         default_manager_name = "objects"
 
     def __str__(self) -> str:
-        name = localize(self.name).text
-        return f"{name} ({self.acronym})" if self.acronym else name
+        return with_code(localize(self.name).text, self.acronym)
 
     def get_absolute_url(self) -> str:
         return f"/directory/agencies/{self.pk}/"
@@ -226,7 +230,7 @@ class FocalPoint(TimeStampedModel, ClassifiedModel, ReviewedRecord):
         related_name="focal_point",
     )
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    verified_via = models.CharField(_("verified through"), max_length=16, blank=True)
+    verified_via = models.CharField(_("verified through"), max_length=16, blank=True, choices=VerifiedVia.choices)
     verified_until = models.DateField(_("verified until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(default=False, editable=False)  # generated, fictitious demo content

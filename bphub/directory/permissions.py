@@ -32,6 +32,11 @@ def can_manage_member(user, member) -> bool:
     return role == "member_coordinator" and member is not None and user.member_id == member.pk
 
 
+def can_add_records(user) -> bool:
+    """May `user` add agencies and focal points to some member's directory (RSO, coordinators)?"""
+    return managed_member_ids(user) != set()
+
+
 def managed_member_ids(user) -> set[int] | None:
     """Members whose directory `user` manages: None means all (RSO), else a set (maybe empty)."""
     role = role_of(user)
@@ -143,8 +148,8 @@ RSO_CLASSIFICATIONS = (Classification.SECRETARIAT, Classification.MEMBERS, Class
 COORDINATOR_CLASSIFICATIONS = (Classification.RESTRICTED, Classification.MEMBERS)
 
 
-
 def can_create_engagement_list(user) -> bool:
+    """May `user` save a directory search as an engagement list (the RSO and coordinators only)?"""
     return policy.is_rso(user) or policy.is_coordinator(user)
 
 

@@ -18,8 +18,10 @@ def member_list(request):
     # Unknown filter values are ignored, so the cached table has a bounded set of keys.
     standing = request.GET.get("standing", "") if request.GET.get("standing") in Member.Standing.values else ""
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Member.Kind.values else ""
+    members = selectors.member_list(standing=standing, kind=kind)
     return render(request, "members/member_list.html", {
-        "members": selectors.member_list(standing=standing, kind=kind),  # lazy: read only on a cache miss
+        "members": members,  # lazy: read only on a cache miss
+        "has_unconfirmed": members.filter(is_confirmed=False).exists,  # a callable: the same
         "themes": selectors.theme_list(),
         "filter_key": f"{standing}:{kind}",
         "reference_version": reference_version(),
@@ -32,7 +34,9 @@ def member_detail(request, code: str):
     except Member.DoesNotExist:
         raise Http404 from None
     return render(request, "members/member_detail.html", {
-        "member": member, "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
+        "member": member,
+        "has_unconfirmed": any(not seat.is_confirmed for seat in member.seats.all()),
+        "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
     })
 
 
@@ -46,6 +50,7 @@ def body_detail(request, code: str):
     day = timezone.localdate()
     if form.is_valid() and form.cleaned_data["on"]:
         day = form.cleaned_data["on"]
+    seats = list(selectors.seats_on(body=body, day=day))
     return render(
         request,
         "members/body_detail.html",
@@ -53,7 +58,8 @@ def body_detail(request, code: str):
             "body": body,
             "form": form,
             "day": day,
-            "seats": selectors.seats_on(body=body, day=day),
+            "seats": seats,
+            "has_unconfirmed": any(not seat.is_confirmed for seat in seats),
             "history": selectors.seat_history(body=body),
             "can_edit": policy.may(request.user, policy.Capability.EDIT_REFERENCE_DATA),
         },

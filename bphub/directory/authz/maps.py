@@ -38,9 +38,12 @@ register(
     # Member B: no coordinator in the matrix acts for B, so only the RSO may open it. A coordinator's
     # own member is covered in tests/test_health.py.
     RoleRoute("directory:health_member", lambda ctx: f"/directory/health/{ctx['seat'].member.code}/", allowed=RSO),
-    ClassifiedListRoute("directory:network", make_focal_point, lambda: "/directory/network/", login_required=True),
+    # The network is drawn around one scope: member A's (the matrix's records are all of A).
     ClassifiedListRoute(
-        "directory:network_data", make_focal_point, lambda: "/directory/network.json", login_required=True
+        "directory:network", make_focal_point, lambda: "/directory/network/?scope=member:AA", login_required=True
+    ),
+    ClassifiedListRoute(
+        "directory:network_data", make_focal_point, lambda: "/directory/network.json?member=AA", login_required=True
     ),
     ClassifiedListRoute(
         "directory:export", make_focal_point, lambda: "/directory/export/?format=csv", login_required=True

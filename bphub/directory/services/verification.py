@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from bphub.core import policy
 from bphub.core.audit import audit_record
-from bphub.directory.models import Email, FocalPoint, directory_today
+from bphub.directory.models import Email, FocalPoint, VerifiedVia, directory_today
 from bphub.directory.permissions import can_manage_member
 from bphub.directory.services.records import focal_point_verify, trusted_domain_matches
 
-NOMINATION = "nomination"
-TRUSTED_DOMAIN = "trusted_domain"
+NOMINATION = VerifiedVia.NOMINATION
+TRUSTED_DOMAIN = VerifiedVia.TRUSTED_DOMAIN
 
 
 def focal_point_nominate(*, focal_point: FocalPoint, actor) -> FocalPoint:

@@ -3,8 +3,8 @@
 import pytest
 
 from bphub.core.models import Classification
-from bphub.directory.coverage import network_graph
 from bphub.directory.models import RoleKind
+from bphub.directory.network import network_graph
 from bphub.directory.selectors import DirectoryFilter
 from bphub.directory.testing import make_agency, make_focal_point
 from bphub.members.models import Body, Member, Theme
@@ -54,7 +54,7 @@ def test_the_json_has_names_and_links_but_no_contact_details(cast, make_user, lo
 
 def test_the_json_never_holds_a_node_the_reader_may_not_see(cast, make_user, login, client):
     login(make_user("member_official", member=cast["TH"]))
-    data = client.get("/directory/network.json").json()
+    data = client.get("/directory/network.json?member=ID").json()
     labels = {n["data"]["label"] for n in data["nodes"]}
     assert "Agus Wijaya" in labels
     assert "Restricted Rahma" not in labels
@@ -64,7 +64,7 @@ def test_the_json_never_holds_a_node_the_reader_may_not_see(cast, make_user, log
 def test_researchers_see_public_records_only(cast, make_user, login, client):
     make_focal_point(cast["ID"], full_name="Public Putri", classification=Classification.PUBLIC)
     login(make_user("researcher"))
-    labels = {n["data"]["label"] for n in client.get("/directory/network.json").json()["nodes"]}
+    labels = {n["data"]["label"] for n in client.get("/directory/network.json?member=ID").json()["nodes"]}
     assert "Public Putri" in labels and "Agus Wijaya" not in labels
 
 
@@ -95,7 +95,7 @@ def test_the_page_has_a_table_equivalent_and_loads_the_script_without_inline_js(
 
     assert 'src="/static/js/vendor/cytoscape/cytoscape.min.js" defer' in html
     assert 'src="/static/js/directory-network.js" defer' in html
-    assert 'data-url="/directory/network.json?member=ID"' in html
+    assert 'data-url="/directory/network.json?scope=member:ID"' in html
     main = html.split("<main", 1)[1]
     assert "<script" not in main
     assert 'scope="rowgroup"' in main and "Agus Wijaya" in main and "Restricted Rahma" in main

@@ -15,7 +15,7 @@ from bphub.core import policy
 from bphub.core.i18n import localize
 from bphub.core.models import Classification
 from bphub.directory.forms import MemberChoiceForm
-from bphub.directory.models import AgencyKind, ConfirmedVia, Revision, RoleKind
+from bphub.directory.models import AgencyKind, ConfirmedVia, Revision, RoleKind, VerifiedVia
 from bphub.directory.permissions import can_manage_member, hidden_agency_ids, managed_member_ids
 from bphub.directory.validation import format_phone
 
@@ -200,6 +200,12 @@ def source_link(revision, *, record_url_name: str) -> tuple[str, str]:
         if duplicate.isdigit() and survivor.isdigit():
             other = duplicate if int(survivor) == revision.record_id else survivor
             return _("merge with #%(n)s") % {"n": other}, reverse(record_url_name, args=[int(other)])
+    if head == "account" and tail.isdigit():
+        return _("linked to a platform account"), ""
+    if ref in VerifiedVia.values:
+        return str(VerifiedVia(ref).label), ""
+    if ref in ConfirmedVia.values:
+        return str(ConfirmedVia(ref).label), ""
     return ref, ""
 
 

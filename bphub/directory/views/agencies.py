@@ -15,11 +15,11 @@ from bphub.directory.forms import AgencyForm
 from bphub.directory.models import Agency, AgencyKind
 from bphub.directory.permissions import (
     agencies_visible_to,
+    can_add_records,
     can_see_contacts,
     focal_points_visible_to,
     get_agency_for_change,
     get_agency_for_view,
-    managed_member_ids,
     visible_only,
 )
 from bphub.directory.selectors import agency_search, focal_point_page_shape
@@ -62,7 +62,7 @@ def agency_list(request):
             members=Member.objects.order_by("code"),
             kinds=AgencyKind.choices,
             themes=theme_list(),
-            can_create=managed_member_ids(request.user) != set(),
+            can_create=can_add_records(request.user),
         )
         response = render(request, "directory/agencies/list.html", context)
     response["Vary"] = "HX-Request"

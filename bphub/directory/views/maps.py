@@ -3,22 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.utils.http import urlencode
+from django.urls import path
 
-from bphub.directory.coverage import (
-    coverage_matrix,
-    directory_health,
-    health_chart,
-    network_graph,
-    sub_region_choices,
-    working_group_choices,
-)
+from bphub.directory.coverage import coverage_matrix, directory_health, health_chart, sub_region_choices
 from bphub.directory.models import RoleKind
+from bphub.directory.network import network_for_scope, network_scope_choices, network_scope_from
 from bphub.directory.permissions import managed_member_ids
-from bphub.directory.selectors import DirectoryFilter
 from bphub.members.models import Member
-from bphub.members.selectors import theme_list
 
 
 @login_required
@@ -75,27 +66,20 @@ def health_member(request, code):
     return _health_page(request, member)
 
 
-def _network_filter(request) -> DirectoryFilter:
-    flt = DirectoryFilter.from_params(request.GET)
-    return DirectoryFilter(member=flt.member, sub_region=flt.sub_region, theme=flt.theme, body=flt.body)
-
-
 @login_required
 def network(request):
-    flt = _network_filter(request)
-    graph = network_graph(request.user, flt)
-    data_url = reverse("directory:network_data")
-    params = flt.as_params()
+    """The network of one member, theme or working group (default: the reader's own member)."""
+    scope, asked = network_scope_from(request.GET, request.user)
+    graph = network_for_scope(request.user, scope)
     return render(
         request,
         "directory/maps/network.html",
         {
             "graph": graph,
-            "filter": flt,
-            "data_url": f"{data_url}?{urlencode(params)}" if params else data_url,
-            "sub_regions": sub_region_choices(),
-            "themes": theme_list(),
-            "working_groups": working_group_choices(),
+            "scope": scope,
+            "unknown_scope": asked and scope is None,
+            "scope_choices": network_scope_choices(),
+            "data_url": scope.url("directory:network_data") if scope else "",
             "area_key": "directory",
         },
     )
@@ -104,8 +88,8 @@ def network(request):
 @login_required
 def network_data(request):
     """The graph as JSON for the browser: names, kinds and links only, never contact details."""
-    graph = network_graph(request.user, _network_filter(request))
-    return JsonResponse(graph.elements())
+    scope, _asked = network_scope_from(request.GET, request.user)
+    return JsonResponse(network_for_scope(request.user, scope).elements())
 
 
 urlpatterns = [

@@ -18,10 +18,11 @@ from bphub.core.audit import audit_sensitive_read
 from bphub.directory.forms import FocalPointForm
 from bphub.directory.models import AgencyKind, FocalPoint, Freshness, RoleKind, freshness_filter
 from bphub.directory.permissions import (
+    can_add_records,
+    can_create_engagement_list,
     can_see_contacts,
     get_focal_point_for_change,
     get_focal_point_for_view,
-    managed_member_ids,
     visible_only,
 )
 from bphub.directory.selectors import (
@@ -96,6 +97,7 @@ def person_list(request):
         "filter": flt,
         "filter_query": urlencode(flt.as_params()),
         "with_contacts": with_contacts,
+        "can_save_list": can_create_engagement_list(request.user),
         "area_key": "directory",
     }
     if is_htmx(request):
@@ -112,7 +114,7 @@ def person_list(request):
             role_kinds=RoleKind.choices,
             agency_kinds=AgencyKind.choices,
             freshness_states=Freshness.choices,
-            can_create=managed_member_ids(request.user) != set(),
+            can_create=can_add_records(request.user),
         )
         response = render(request, "directory/people/list.html", context)
     response["Vary"] = "HX-Request"
@@ -146,6 +148,7 @@ def person_detail(request, person_id: int):
             "past_roles": [r for r in roles if not r.is_current],
             "released_to": list(person.released_to.order_by("code")) if person.is_sensitive else [],
             "manages": manages,
+            "can_save_list": can_create_engagement_list(request.user),
             "duplicates": _find_similar(person, request.user) if manages else [],
             "revision_count": records.revision_count(person),
             "language_name": dict(settings.CONTENT_LANGUAGES).get(person.preferred_language, person.preferred_language),

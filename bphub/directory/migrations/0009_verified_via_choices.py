@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0007_proposal_base'),
+        ('directory', '0008_search_text_thai_romanised'),
     ]
 
     operations = [

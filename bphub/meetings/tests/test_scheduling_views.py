@@ -169,8 +169,8 @@ def test_slot_page_compares_the_managers_own_candidates(region, make_user, login
 
 def test_a_candidate_that_the_host_clock_skips_is_refused_with_a_reason(db, make_user, login):
     meeting = make_meeting(time_zone="Australia/Adelaide", starts_at=datetime(2026, 10, 3, 22, 30, tzinfo=UTC))
-    invited = Member.objects.create(code="AD", name={"en": "AD"}, kind=Member.Kind.STATE, time_zone="Australia/Adelaide")
-    make_delegation(meeting, invited)
+    adelaide = Member.objects.create(code="AD", name={"en": "AD"}, kind=Member.Kind.STATE, time_zone=meeting.time_zone)
+    make_delegation(meeting, adelaide)  # someone invited, so there is something to compare
     client = login(make_user("rso_staff"))
     response = client.get(f"/meetings/{meeting.pk}/slots/", {"candidate_1": "2026-10-04T02:30"})
     assert response.status_code == 200

@@ -12,7 +12,7 @@ from bphub.outbox.models import OutboundEmail
 pytestmark = pytest.mark.django_db
 
 
-def test_every_demo_role_has_news_and_notifications_and_loading_twice_adds_none(reference, settings):
+def test_every_demo_role_has_news_and_notifications_and_loading_twice_adds_none(reference, settings, login):
     # given demo mode
     settings.DEMO_MODE = True
 
@@ -34,6 +34,10 @@ def test_every_demo_role_has_news_and_notifications_and_loading_twice_adds_none(
         assert visible.count() >= 2, user.email
         assert visible.filter(read_at__isnull=True).exists(), user.email
         assert visible.count() == Notification.objects.filter(user=user).count(), user.email  # none it may not see
+        # and each notification's link opens for its reader
+        client = login(user)
+        for notification in visible:
+            assert client.get(notification.url).status_code == 200, (user.email, notification.url)
     # each audience is represented; the narrower ones reach only their readers
     assert set(Announcement.objects.values_list("audience", flat=True)) >= {"public", "all_members", "body"}
     researcher = User.objects.get(email="researcher@demo.bphub.example")

@@ -45,6 +45,24 @@ from bphub.members.models import Body, BodyMembership, Member
 K = Meeting.Kind
 S = Meeting.Status
 DEMO_NOTE = "Fictitious demo meeting: dates, agenda, documents and outcomes are invented."
+# What each kind of meeting is for, as its description says it (then the demo note).
+PURPOSES = {
+    K.MINISTERIAL: "Ministers review the region's cooperation against people smuggling, trafficking in persons "
+                   "and related transnational crime, and adopt the Co-Chairs' Statement.",
+    K.SENIOR_OFFICIALS: "Senior officials prepare the Ministerial Conference: they review the work of the Ad Hoc "
+                        "Group and the working groups and agree the draft Co-Chairs' Statement.",
+    K.AD_HOC_GROUP: "The most-affected members review the year's operational cooperation and agree the priorities "
+                    "they recommend to the Co-Chairs.",
+    K.STEERING_GROUP: "The Steering Group takes stock of the Bali Process work plan and prepares the next "
+                      "meetings of the Ad Hoc Group.",
+    K.WORKING_GROUP: "The working group reviews progress on its forward work plan, hears members' updates and "
+                     "agrees its next activities.",
+    K.THEMATIC_DIALOGUE: "An open dialogue of members, international organisations and experts on a question of "
+                         "common concern, to share practice and identify next steps.",
+    K.ROUNDTABLE: "A roundtable of practitioners to compare approaches and agree practical follow-up.",
+    K.WORKSHOP: "A hands-on workshop for frontline and investigating officials, with case studies and exercises.",
+    K.PRE_BRIEFING: "The RSO briefs members ahead of the meetings: agenda, key documents and open actions.",
+}
 
 # Where the hosts' officials sit, for members whose zone the reference data may not give yet.
 HOST_ZONES = {
@@ -102,15 +120,42 @@ PLAN = [
      "TEGRR", "NP", 95, 1, Classification.MEMBERS, True),
 ]
 
-SESSION_TITLES = [
-    "Opening and adoption of the agenda", "Updates from members", "Regional trends and data",
-    "Discussion of the draft outcome", "Forward work plan", "Closing",
+# The agenda of every demo meeting: the opening session first, the closing session last, and
+# between them (in this order) as many of the working sessions as the meeting has room for.
+# (title, [(item title, presenter)]); presenter "host" is the host member (the RSO when none).
+OPENING_SESSION = ("Opening session", [
+    ("Welcome remarks by the co-chairs", "Co-chairs"),
+    ("Adoption of the agenda", "Co-chairs"),
+    ("Report of the Regional Support Office", "RSO"),
+])
+WORKING_SESSIONS = [
+    ("Updates from members", [("Member presentations", "Member delegations"), ("Questions and discussion", "")]),
+    ("Regional trends and data", [("Regional trends in irregular migration", "RSO"), ("Presentation by IOM", "IOM"),
+                                  ("Presentation by UNHCR", "UNHCR")]),
+    ("Panel: national approaches", [("Panel of member experts", "Member delegations"),
+                                    ("Questions from the floor", "")]),
+    ("Case studies", [("Case study from the host", "host"), ("Presentation by UNODC", "UNODC"),
+                      ("Discussion", "")]),
+    ("Tools and good practice", [("Good practice from the region", "Member delegations"),
+                                 ("The RSO's tools and guides", "RSO")]),
+    ("Practical exercise", [("Scenario exercise", "Facilitators"), ("Debrief", "Facilitators")]),
+    ("Break-out groups", [("Break-out groups on the guiding questions", "Facilitators"),
+                          ("Report back to the plenary", "Rapporteurs")]),
+    ("Partners' perspectives", [("Perspective of civil society", "Invited experts"),
+                                ("Perspective of the private sector", "Government and Business Forum")]),
+    ("Discussion of the draft outcome", [("Draft outcome document", "RSO"), ("Comments from members", "")]),
+    ("Forward work plan", [("Review of the forward work plan", "Co-chairs"),
+                           ("Proposals for the coming year", "Member delegations")]),
 ]
-ITEM_TITLES = [
-    "Welcome remarks by the co-chairs", "Report of the Regional Support Office", "Member presentations",
-    "Presentation by IOM", "Presentation by UNHCR", "Presentation by UNODC", "Open discussion",
-    "Case study", "Break-out groups", "Report back", "Agreement on next steps", "Any other business",
-]
+CLOSING_SESSION = ("Closing session", [
+    ("Agreement on next steps", "Co-chairs"),
+    ("Date and venue of the next meeting", "Co-chairs"),
+    ("Any other business", ""),
+    ("Closing remarks by the co-chairs", "Co-chairs"),
+])
+# Session starts and lengths within a day, in minutes after the meeting's daily start.
+IN_PERSON_DAY = [(0, 90), (120, 90), (270, 90), (390, 90)]  # 09:30, 11:30, 14:00, 16:00 (to 17:30)
+ONLINE_DAY = [(0, 55), (65, 55)]  # 14:00 and 15:05 (to 16:00)
 DECISIONS = [
     "Members agreed to share their national referral procedures through the Exchange before the next meeting.",
     "The group endorsed the draft guidance note for consideration by the Ad Hoc Group.",
@@ -203,14 +248,18 @@ def demo_meetings_ensure() -> dict[str, int]:
 
     made = []
     for series_code, number, kind, title, body_code, host_code, offset, days, classification, online in PLAN:
+        day = today + timedelta(days=offset)
+        if series_code == "bpmc" and made and made[-1].kind == K.SENIOR_OFFICIALS:
+            # The Ministerial Conference follows its Senior Officials' Meeting, the next working day.
+            day = timezone.localtime(made[-1].ends_at, made[-1].host_zone).date() + timedelta(days=1)
         made.append(
             _meeting(rng, series.get(series_code), number, kind, title, bodies.get(body_code), by_code.get(host_code),
-                     today + timedelta(days=offset), days, classification, online, members, people, today)
+                     day, days, classification, online, members, people, today)
         )
     # One draft the RSO is still preparing, and one emergency consultation of three members.
-    draft = _meeting(rng, None, None, K.ROUNDTABLE, "Roundtable on labour migration pathways (in preparation)",
+    draft = _meeting(rng, None, None, K.ROUNDTABLE, "Roundtable on labour migration pathways",
                      None, by_code.get("TH"), today + timedelta(days=120), 1, Classification.MEMBERS, True,
-                     members, people, today)
+                     members, people, today, is_draft=True)
     made.append(draft)
     roster = [m for m in (by_code.get("ID"), by_code.get("AU"), by_code.get("MY"), by_code.get("LK")) if m]
     made.append(_consultation(rng, bodies.get("CM"), roster, today, people))
@@ -219,15 +268,28 @@ def demo_meetings_ensure() -> dict[str, int]:
     return {"meetings": len(made)}
 
 
-def _meeting(rng, series, number, kind, title, body, host, day, days, classification, online, members, people, today):
+def working_days_from(day: date, days: int, host: Member | None) -> date:
+    """The first date from `day` on whose `days` days all fall on working days (not Saturday,
+    Sunday or the host's own weekend): officials meet on working days."""
+    from bphub.meetings.services.scheduling import parse_weekend
+
+    weekend = {6, 7} | set(parse_weekend(host.weekend if host is not None else ""))
+    while any((day + timedelta(days=offset)).isoweekday() in weekend for offset in range(days)):
+        day += timedelta(days=1)
+    return day
+
+
+def _meeting(rng, series, number, kind, title, body, host, day, days, classification, online, members, people, today,
+             *, is_draft=False):
     zone_name = _zone_of(host)
+    day = working_days_from(day, days, host)
     start = datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo(zone_name))
-    if kind == K.STEERING_GROUP or (online and kind == K.PRE_BRIEFING):
+    if online:
         start = start.replace(hour=14, minute=0)  # online meetings of a few hours
-    end = start + timedelta(days=days - 1, hours=7 if not online else 2)
-    name = title or f"{series.name['en']} ({_ordinal(number)})"
+    end = start + timedelta(days=days - 1, hours=8 if not online else 2)
+    name = title or f"{_ordinal(number)} {series.name['en']}"
     past = end.date() < today
-    if title and "in preparation" in title:
+    if is_draft:
         status = S.DRAFT
     elif past:
         status = S.CLOSED if (today - end.date()).days > 150 else S.OUTCOMES_PUBLISHED
@@ -237,7 +299,7 @@ def _meeting(rng, series, number, kind, title, body, host, day, days, classifica
         classification = Classification.MEMBERS
     meeting = Meeting.objects.create(
         title={"en": name}, kind=kind, series=series, number=number, group=body, host=host,
-        description={"en": DEMO_NOTE}, classification=classification,
+        description={"en": f"{PURPOSES.get(kind, '')}\n\n{DEMO_NOTE}".strip()}, classification=classification,
         body=body if classification == Classification.BODY else None,
         venue="" if online else f"{_city(host)} (demo venue)",
         online_url="https://meet.example/bphub-demo-" + str(rng.randrange(10**6, 10**7)) if online else "",
@@ -251,7 +313,7 @@ def _meeting(rng, series, number, kind, title, body, host, day, days, classifica
             MeetingInvitation.objects.create(
                 meeting=meeting, target=MeetingInvitation.Target.BODY, body=body, label=str(body)
             )
-        _agenda(rng, meeting, days, online)
+        _agenda(rng, meeting, days, online, host)
         _delegations(rng, meeting, invited, people, past)
         docs = _documents(rng, meeting)
         if past:
@@ -260,9 +322,10 @@ def _meeting(rng, series, number, kind, title, body, host, day, days, classifica
 
 
 def _consultation(rng, body, roster, today, people):
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=40, hours=5)
+    day = timezone.localdate() - timedelta(days=40)
+    start = datetime(day.year, day.month, day.day, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # convened at short notice
     meeting = Meeting.objects.create(
-        title={"en": "Emergency consultation: irregular maritime movement in the Andaman Sea (demo)"},
+        title={"en": "Emergency consultation: irregular maritime movement in the Andaman Sea"},
         kind=K.CONSULTATION, group=body, host=None, description={"en": DEMO_NOTE},
         classification=Classification.RESTRICTED, originator=roster[0] if roster else None,
         online_url="https://meet.example/bphub-demo-cm", starts_at=start, ends_at=start + timedelta(hours=2),
@@ -299,24 +362,35 @@ def _city(host: Member | None) -> str:
     return cities.get(host.code, str(host)) if host else "Bangkok"
 
 
-def _agenda(rng, meeting, days, online):
-    per_day = 2 if online else 4
-    for day in range(days):
-        day_start = meeting.starts_at + timedelta(days=day)
-        for index in range(per_day):
-            start = day_start + timedelta(minutes=105 * index)
-            session = AgendaSession.objects.create(
-                meeting=meeting, position=day * 10 + index, starts_at=start, ends_at=start + timedelta(minutes=90),
-                title={"en": SESSION_TITLES[(day * per_day + index) % len(SESSION_TITLES)]},
-                room="" if online else rng.choice(["Plenary hall", "Room Melati", "Room Kenanga"]),
+def _agenda(rng, meeting, days, online, host):
+    """Opening first, closing last, the working sessions between them in their order; each
+    session's items share its time, in order."""
+    day_plan = ONLINE_DAY if online else IN_PERSON_DAY
+    slots = [(day, offset, length) for day in range(days) for offset, length in day_plan]
+    middle = len(slots) - 2
+    chosen = sorted(rng.sample(range(len(WORKING_SESSIONS)), k=min(max(middle, 0), len(WORKING_SESSIONS))))
+    working = [WORKING_SESSIONS[i] for i in chosen]
+    working += [WORKING_SESSIONS[-1]] * (middle - len(working))  # never for the demo's longest (3 days)
+    plan = [OPENING_SESSION, *working, CLOSING_SESSION] if len(slots) > 1 else [CLOSING_SESSION]
+    host_name = str(host) if host is not None else "RSO"
+    rooms = ["Plenary hall", "Room Melati", "Room Kenanga"]
+    for position, ((day, offset, length), (title, items)) in enumerate(zip(slots, plan, strict=True)):
+        start = meeting.starts_at + timedelta(days=day, minutes=offset)
+        plenary = title in (OPENING_SESSION[0], CLOSING_SESSION[0])
+        room = "" if online else ("Plenary hall" if plenary else rng.choice(rooms))
+        session = AgendaSession.objects.create(
+            meeting=meeting, position=position, starts_at=start, ends_at=start + timedelta(minutes=length),
+            title={"en": title}, room=room,
+        )
+        each = (length // len(items)) // 5 * 5
+        for index, (item_title, presenter) in enumerate(items):
+            item_start = start + timedelta(minutes=each * index)
+            last = index == len(items) - 1
+            item_end = start + timedelta(minutes=length) if last else item_start + timedelta(minutes=each)
+            AgendaItem.objects.create(
+                session=session, position=index, starts_at=item_start, ends_at=item_end, title={"en": item_title},
+                presenters=host_name if presenter == "host" else presenter,
             )
-            for position in range(rng.randint(2, 4)):
-                item_start = start + timedelta(minutes=25 * position)
-                AgendaItem.objects.create(
-                    session=session, position=position, starts_at=item_start,
-                    ends_at=item_start + timedelta(minutes=25), title={"en": rng.choice(ITEM_TITLES)},
-                    presenters=rng.choice(["Co-chairs", "RSO", "IOM", "UNHCR", "UNODC", "Host member", ""]),
-                )
 
 
 def _delegations(rng, meeting, invited, people, past):

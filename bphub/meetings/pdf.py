@@ -18,10 +18,14 @@ class _NoFetch(URLFetcher):
         raise ValueError(f"The pre-briefing pack does not fetch {url}")
 
 
-def html_to_pdf(html: str, *, base_url: str) -> bytes:
-    """`html` as a PDF, styled by static/css/prebriefing.css; relative links resolve against `base_url`."""
+def html_to_document(html: str, *, base_url: str) -> weasyprint.document.Document:
+    """`html` laid out in pages, styled by static/css/prebriefing.css (what the PDF is written from)."""
     fetcher = _NoFetch()
     with open(finders.find("css/prebriefing.css"), encoding="utf-8") as css:
         stylesheet = weasyprint.CSS(string=css.read(), url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet])
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=[stylesheet])
+
+
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    """`html` as a PDF, styled by static/css/prebriefing.css; relative links resolve against `base_url`."""
+    return html_to_document(html, base_url=base_url).write_pdf()

@@ -9,17 +9,21 @@ moment it is asked for. Its PDF is made by the task worker (bphub.meetings.packs
 under the digest of its full HTML (`pack_source`), so a stored PDF is always exactly the one the
 current content would give.
 
-The cover states the classification of the most restricted content in the pack.
+The first page is a briefing of its own: the meeting's facts (dates in the reader's zone, venue,
+host, body), its purpose, the classification of the most restricted content in the pack, and an
+"at a glance" of the agenda, the key documents, the open actions (overdue first) and the
+delegations; the parts follow in full.
 """
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from bphub.core import policy
 from bphub.core.i18n import localize
@@ -47,6 +51,9 @@ from bphub.meetings.selectors.followup import (
 DAY = "D j M Y"
 TIME = "H:i"
 OTHER_ACTIONS_LIMIT = 100
+GLANCE_SESSIONS = 4
+GLANCE_DOCUMENTS = 4
+GLANCE_ACTIONS = 3
 
 
 @dataclass
@@ -122,6 +129,11 @@ class Pack:
     kind: str
     number_label: str
     venue: str
+    host: str
+    body: str
+    purpose: str
+    status_label: str
+    nomination_deadline: str  # "" when none
     online_url: str
     when: TimeSpan
     reader_zone: str
@@ -158,6 +170,45 @@ class Pack:
     @property
     def previous_outcome_count(self) -> int:
         return sum(len(outcomes) for _label, outcomes in self.previous_outcomes)
+
+    # -- the first page's "at a glance" ----------------------------------------------------------
+
+    @property
+    def glance_sessions(self) -> list:
+        return self.sessions[:GLANCE_SESSIONS]
+
+    @property
+    def more_sessions(self) -> int:
+        return max(len(self.sessions) - GLANCE_SESSIONS, 0)
+
+    @property
+    def glance_documents(self) -> list:
+        return self.key_documents[:GLANCE_DOCUMENTS]
+
+    @property
+    def more_documents(self) -> int:
+        return max(len(self.key_documents) - GLANCE_DOCUMENTS, 0)
+
+    @property
+    def glance_actions(self) -> list:
+        """The open actions to mind first: overdue ones, then the soonest due (undated last)."""
+        ordered = sorted(
+            self.all_actions,
+            key=lambda action: (not action.overdue, action.due_on is None, action.due_on or date.max),
+        )
+        return ordered[:GLANCE_ACTIONS]
+
+    @property
+    def more_actions(self) -> int:
+        return max(len(self.all_actions) - GLANCE_ACTIONS, 0)
+
+    @property
+    def delegate_count(self) -> int:
+        return sum(delegation.size for delegation in self.delegations)
+
+    @property
+    def delegation_codes(self) -> str:
+        return ", ".join(delegation.member_code for delegation in self.delegations)
 
     def finish(self) -> "Pack":
         widest_first = sorted(self._levels, key=CLASSIFICATION_RANK.__getitem__)
@@ -225,12 +276,20 @@ def build_pack(*, meeting: Meeting, reader, now: datetime | None = None, reader_
     now = now or timezone.now()
     reader_zone = reader_zone or reader_zone_of(reader)
     host_zone = meeting.host_zone
+    deadline = meeting.nomination_deadline
     pack = Pack(
         meeting_id=meeting.pk,
         title=localize(meeting.title).text,
         kind=str(meeting.get_kind_display()),
-        number_label=meeting.number_label,
+        number_label=meeting.number_note,
         venue=meeting.venue,
+        host=str(meeting.host) if meeting.host_id else gettext("Regional Support Office"),
+        body=f"{meeting.group} ({meeting.group.code})" if meeting.group_id else "",
+        purpose=localize(meeting.description).text,
+        status_label=str(meeting.get_status_display()),
+        nomination_deadline=date_format(timezone.localtime(deadline, reader_zone), f"{DAY}, {TIME}", use_l10n=True)
+        if deadline
+        else "",
         online_url=meeting.online_url,
         when=_span(meeting.starts_at, meeting.ends_at, reader_zone, host_zone, with_day=True),
         reader_zone=str(reader_zone),
@@ -388,7 +447,7 @@ def _add_previous_outcomes(pack: Pack, meeting, reader, reader_zone) -> None:
     pack.include(previous.classification)
     pack.previous_meeting = {
         "title": localize(previous.title).text,
-        "number_label": previous.number_label,
+        "number_label": previous.number_note,
         "day": date_format(timezone.localtime(previous.starts_at, reader_zone), DAY, use_l10n=True),
         "url": previous.get_absolute_url(),
     }

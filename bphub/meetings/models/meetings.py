@@ -24,14 +24,15 @@ from bphub.core.timezones import validate_time_zone, zone  # noqa: F401 - the mi
 class Kind(models.TextChoices):
     MINISTERIAL = "ministerial", _("Ministerial Conference")
     SENIOR_OFFICIALS = "senior_officials", _("Senior Officials' Meeting")
-    AD_HOC_GROUP = "ad_hoc_group", _("Ad Hoc Group")
-    STEERING_GROUP = "steering_group", _("Steering Group")
+    # Kinds of meeting, not bodies: "Ad Hoc Group" alone is the body (the body is named beside the kind).
+    AD_HOC_GROUP = "ad_hoc_group", _("Ad Hoc Group meeting")
+    STEERING_GROUP = "steering_group", _("Steering Group meeting")
     WORKING_GROUP = "working_group", _("Working-group meeting")
     THEMATIC_DIALOGUE = "thematic_dialogue", _("Thematic dialogue")
     ROUNDTABLE = "roundtable", _("Roundtable")
     WORKSHOP = "workshop", _("Capacity-building workshop")
     PRE_BRIEFING = "pre_briefing", _("Pre-briefing")
-    CONSULTATION = "consultation", _("Consultation (Consultation Mechanism)")
+    CONSULTATION = "consultation", _("Consultation")
 
 
 class MeetingSeries(TimeStampedModel):
@@ -191,6 +192,16 @@ class Meeting(ClassifiedModel, TimeStampedModel):
     @property
     def number_label(self) -> str:
         return f"{self.series} #{self.number}" if self.series_id and self.number else ""
+
+    @property
+    def number_note(self) -> str:
+        """`number_label` where it adds to the title, for showing beside it: empty when the title
+        names the series already ("10th Senior Officials' Meeting" needs no "Senior Officials'
+        Meeting #10" under it)."""
+        label = self.number_label
+        if label and str(self.series).casefold() in str(self).casefold():
+            return ""
+        return label
 
     @property
     def accepts_nominations(self) -> bool:

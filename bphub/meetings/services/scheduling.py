@@ -363,11 +363,21 @@ def slot_finder_report(meeting: Meeting, starts: Iterable[datetime] | None = Non
     """Everything the slot finder page shows for `meeting`: invitees and ranked candidates.
 
     `starts` are candidate UTC instants; None proposes every full hour of the host's clock over
-    the meeting's date ± 1 day.
+    the meeting's date ± 1 day. With nobody invited there is nothing to compare: no candidate is
+    ranked ("candidates" is empty and "current" is None).
     """
     host_zone = meeting.host_zone
     invitees, source = invitees_of(meeting)
     automatic = starts is None
+    if not invitees:
+        return {
+            "invitees": [],
+            "source": source,
+            "candidates": [],
+            "automatic": automatic,
+            "unknown_zones": [],
+            "current": None,
+        }
     if automatic:
         starts = automatic_starts(meeting.starts_at, host_zone)
     candidates = evaluate(

@@ -311,6 +311,43 @@ def test_the_list_filters_by_kind_body_series_status_and_text(client, login, mak
     assert shown("kind=nonsense") == {"Workshop on data", "Dialogue on returns", "SOM in series", "Closed roundtable"}
 
 
+def test_each_column_of_the_list_says_one_thing(client, world):
+    # given a numbered meeting whose title names its series, one whose title does not, and a
+    # meeting of the Ad Hoc Group (a kind whose old label was the body's own name)
+    ahg = Body.objects.create(code="AHG", name={"en": "Ad Hoc Group"}, kind=Body.Kind.AD_HOC_GROUP)
+    som = make_series(code="som", name="Senior Officials' Meeting")
+    make_meeting(
+        title="10th Senior Officials' Meeting", kind=Meeting.Kind.SENIOR_OFFICIALS, series=som, number=10,
+        classification=Classification.PUBLIC,
+    )
+    make_meeting(
+        title="Bali plenary", kind=Meeting.Kind.SENIOR_OFFICIALS, series=som, number=11,
+        classification=Classification.PUBLIC,
+    )
+    make_meeting(
+        title="Spring meeting", kind=Meeting.Kind.AD_HOC_GROUP, group=ahg, classification=Classification.PUBLIC
+    )
+
+    # when the list is read
+    page = client.get("/meetings/").content.decode()
+    rows = {
+        re.search(r'<a href="/meetings/\d+/">(?:<span[^>]*>)?([^<]+)', row).group(1).replace("&#x27;", "'"): re.findall(
+            r"<td[^>]*>(.*?)</td>", row, re.S
+        )
+        for row in re.findall(r"<tr>(.*?)</tr>", page, re.S)
+        if 'href="/meetings/' in row
+    }
+
+    # then the series is named once per row: by the title, or under a title that does not name it
+    title_cell = rows["10th Senior Officials' Meeting"][0]
+    assert title_cell.count("Senior Officials") == 1 and "#10" not in title_cell
+    assert "Senior Officials&#x27; Meeting #11" in rows["Bali plenary"][0]
+    # the kind column names the kind of meeting, the body column the body
+    when, kind, body, status = rows["Spring meeting"][1:]
+    assert kind == "Ad Hoc Group meeting"
+    assert '<abbr title="Ad Hoc Group">AHG</abbr>' == body
+
+
 def test_the_list_pages_and_stays_within_a_few_queries(client, login, make_user, world, django_assert_max_num_queries):
     for n in range(30):
         make_meeting(title=f"Meeting number {n:02d}", group=world["wg"], series=make_series(), number=1)

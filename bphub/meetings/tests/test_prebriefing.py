@@ -151,7 +151,8 @@ def test_approved_delegations_show_member_head_and_size(cast, world, client, log
     page = client.get(f"/meetings/{meeting.pk}/pre-briefing/").content.decode()
     delegations = page.split('id="pack-delegations"')[1].split("</section>")[0]
 
-    assert "Member B" in delegations and "head: Dewi Head; 2 people" in delegations
+    row_b = next(row for row in delegations.split("<tr>") if "Member B" in row)
+    assert "Dewi Head" in row_b and "2 people" in row_b
     assert "Not Yet Approved" not in delegations and "Member C" not in delegations
     assert "Member A" in delegations and "Hidden Head" not in delegations
 
@@ -167,7 +168,15 @@ def test_overdue_actions_are_marked_in_the_pack(cast, world, client, login, make
 
     page = client.get(f"/meetings/{world['meeting'].pk}/pre-briefing/").content.decode()
 
-    assert '<li class="overdue">' in page and "Overdue" in page
+    # The row is marked, and the badge sits in the due cell after the date (never over it).
+    row = page.split('<tr class="overdue">')[1].split("</tr>")[0]
+    due_cell = row.split('class="a-due">')[1].split("</td>")[0]
+    assert "Late report" in row
+    assert due_cell.index("</time>") < due_cell.index('<strong class="badge overdue">Overdue</strong>')
+    # The first page counts it as overdue and lists it first among the actions to mind.
+    cover = page.split('class="pack-cover"')[1].split("</header>")[0]
+    assert "1 overdue" in cover
+    assert cover.split('class="glance-list"')[-1].split("</li>")[0].count("Late report") == 1
 
 
 def test_a_pack_of_a_meeting_the_reader_may_not_see_answers_404(cast, client, login, make_user):
@@ -185,3 +194,38 @@ def test_a_pack_of_a_meeting_the_reader_may_not_see_answers_404(cast, client, lo
         assert response.status_code == 404 and b"Quiet meeting" not in response.content
     client.logout()
     assert client.get(f"/meetings/{meeting.pk}/pre-briefing.pdf").status_code == 302
+
+
+def test_the_first_page_briefs_the_meeting_at_a_glance(cast, world, client, login, make_user):
+    # given a meeting with a purpose, a host, a key document, open actions and an approved delegation
+    members, meeting = cast["members"], world["meeting"]
+    meeting.host = members["A"]
+    meeting.description = {"en": "Agree the regional referral guide."}
+    meeting.save()
+    make_document(meeting, title="Annotated agenda", is_key=True)
+    make_action(meeting, title="Later homework", owner_member=members["C"], due_on=date(2031, 6, 1))
+    make_action(world["previous"], title="Overdue homework", owner_member=members["C"], due_on=date(2020, 1, 1))
+    make_delegation(
+        meeting, members["B"], status=Delegation.Status.APPROVED, people=[make_person(members["B"], name="Head B")]
+    )
+    login(make_user("member_official", members["C"]))
+
+    # when the reader opens the pack
+    page = client.get(f"/meetings/{meeting.pk}/pre-briefing/").content.decode()
+    cover = page.split('class="pack-cover"')[1].split("</header>")[0]
+
+    # then its first page states the facts, the purpose and the classification marking
+    assert "Seventh meeting" in cover and "Mon 10 Mar 2031" in cover and "Bangkok" in cover
+    assert "<dt>Host</dt><dd>Member A</dd>" in cover
+    assert "<dt>Body</dt><dd>Working Group X (WGX)</dd>" in cover
+    assert "Agree the regional referral guide." in cover
+    assert '<p class="pack-marking"><span class="vh">Classification: </span>Members</p>' in cover
+    # and at a glance: the agenda, the key documents, the open actions (overdue first), the delegations
+    assert "4 items in 2 session(s)" in cover
+    assert "1 key document" in cover and "Annotated agenda" in cover
+    assert "2 open action items" in cover and "1 overdue" in cover
+    assert cover.index("Overdue homework") < cover.index("Later homework")
+    assert "1 approved delegation, 1 person" in cover and ">B</p>" in cover
+    # and the parts follow in order: agenda, documents, actions, delegations, previous outcomes
+    order = [page.index(f'id="pack-{part}"') for part in ("agenda", "documents", "actions", "delegations", "previous")]
+    assert order == sorted(order)

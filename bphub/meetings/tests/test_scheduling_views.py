@@ -135,6 +135,24 @@ def test_slot_page_shows_each_members_local_time_in_words(region, make_user, log
     assert len(client.get(f"/meetings/{meeting.pk}/slots/?all=1").context["shown"]) == 73
 
 
+def test_a_meeting_with_nobody_invited_asks_to_invite_first_and_ranks_nothing(db, make_user, login):
+    # given a meeting with no delegation and no body: nobody is invited
+    meeting = make_meeting(title="Lonely meeting", starts_at=bangkok(2026, 12, 2, 9, 0))
+    client = login(make_user("rso_staff"))
+
+    # when its manager opens the slot finder
+    response = client.get(f"/meetings/{meeting.pk}/slots/")
+
+    # then it says to invite first, links to the invitations, and ranks no time at all
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Invite members first." in html
+    assert f'href="/meetings/{meeting.pk}/invite/"' in html
+    assert response.context["shown"] == [] and response.context["report"]["candidates"] == []
+    assert "Best starts" not in html and "Use this start" not in html and 'class="slot-rank' not in html
+    assert slot_finder_report(meeting)["current"] is None
+
+
 def test_slot_page_compares_the_managers_own_candidates(region, make_user, login):
     meeting = make_meeting(group=region["group"], starts_at=bangkok(2026, 12, 2, 9, 0))
     client = login(make_user("rso_staff"))
@@ -151,6 +169,8 @@ def test_slot_page_compares_the_managers_own_candidates(region, make_user, login
 
 def test_a_candidate_that_the_host_clock_skips_is_refused_with_a_reason(db, make_user, login):
     meeting = make_meeting(time_zone="Australia/Adelaide", starts_at=datetime(2026, 10, 3, 22, 30, tzinfo=UTC))
+    adelaide = Member.objects.create(code="AD", name={"en": "AD"}, kind=Member.Kind.STATE, time_zone=meeting.time_zone)
+    make_delegation(meeting, adelaide)  # someone invited, so there is something to compare
     client = login(make_user("rso_staff"))
     response = client.get(f"/meetings/{meeting.pk}/slots/", {"candidate_1": "2026-10-04T02:30"})
     assert response.status_code == 200

@@ -48,7 +48,7 @@ def slot_finder(request, pk):
     show_all = request.GET.get("all") == "1"
     candidates = report["candidates"]
     shown = candidates if (show_all or not report["automatic"]) else candidates[:SHOWN_AUTOMATIC]
-    if report["current"] not in shown:
+    if report["current"] is not None and report["current"] not in shown:
         shown = [*shown, report["current"]]
     return render(
         request,
@@ -62,6 +62,7 @@ def slot_finder(request, pk):
             "show_all": show_all,
             "duration_label": duration_label(meeting.ends_at - meeting.starts_at),
             "can_move": meeting.status in MOVABLE_STATUSES,
+            "can_invite": permissions.can_manage_meeting(request.user, meeting),
             "area_key": "meetings",
         },
     )

@@ -198,9 +198,11 @@ def test_a_worker_delivers_each_reminder_over_smtp_once(smtp_server, members, ma
     ScheduledRun.objects.filter(name=SWEEP_JOB_NAME).delete()
     call_command("worker", "--batch", "--interval", "0", verbosity=0)
 
-    # then each reminder reached the SMTP server exactly once
+    # then each reminder reached the SMTP server exactly once (the weekly digest, which now tells the
+    # coordinator of the delegation to nominate, is the other mail a first upkeep may send)
     delivered = sorted((message["To"], message["Subject"].split(":")[0]) for message in smtp_server.messages)
-    assert delivered == [("coord-aa@example.org", "Reminder"), ("delegate-bb@example.org", "Reminder")]
+    reminders = [(to, subject) for to, subject in delivered if subject == "Reminder"]
+    assert reminders == [("coord-aa@example.org", "Reminder"), ("delegate-bb@example.org", "Reminder")]
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
 
 

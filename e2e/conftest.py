@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.accessibility import AccessibilityCheck, CheckedBrowser, axe_script
+
 CHROMIUM = os.environ.get("BPHUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "a long test passphrase"
+_RUNNING: dict = {"check": None}  # the running test's AccessibilityCheck
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -47,8 +50,42 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        # Every context, and so every page, a test opens is checked by axe (e2e/accessibility.py).
+        yield CheckedBrowser(browser, lambda: _RUNNING["check"])
         browser.close()
+
+
+@pytest.fixture(scope="package")
+def _axe_source():
+    return axe_script()
+
+
+@pytest.fixture(autouse=True)
+def accessibility(_axe_source):
+    """axe-core on every page this test opens; the violations fail the test (pytest_runtest_call)."""
+    check = AccessibilityCheck(script=_axe_source)
+    _RUNNING["check"] = check
+    yield check
+    _RUNNING["check"] = None
+    check.script = None
+    for context in check.contexts:  # contexts a test opened and left open end with it
+        try:
+            context.close()
+        except Exception:  # noqa: BLE001 - closed already
+            pass
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a test that passed, check the pages it ends on; then fail it on any axe violation."""
+    result = yield
+    check = item.funcargs.get("accessibility")
+    if check is not None and check.script is not None:
+        check.check_open_pages()
+        check.script = None  # done: closing the contexts at teardown checks nothing again
+        if check.violations:
+            raise AssertionError(check.report())
+    return result
 
 
 @pytest.fixture

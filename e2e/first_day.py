@@ -1,0 +1,159 @@
+"""Helpers of the first-day walks (test_first_day.py): the demo year in the live server's database,
+a real sign-in with password and authenticator code, the home's "What needs you" list as its markup
+promises it, and the acts a person takes where a need leads.
+
+The list's markup (bphub/core/templates/core/home.html):
+  <section class="needs" aria-labelledby="needs-title"><h2 id="needs-title">What needs you</h2>
+  <ul class="needs-list"><li class="need" data-need="KEY"><a href="URL">TITLE</a>
+  <span class="need-count">COUNT</span> …</li></ul></section>, or <p class="needs-empty"> when empty.
+"""
+
+import re
+from dataclasses import dataclass
+
+from playwright.sync_api import expect
+
+from e2e.conftest import totp_code
+from e2e.test_auth_flows import sign_in_with_password
+
+DELEGATION_PAGE = re.compile(r"/meetings/\d+/delegations/[A-Z]{2,3}/$")
+ACTION_PAGE = re.compile(r"/meetings/actions/\d+/$")
+
+
+def load_demo_year(settings) -> None:
+    """What `make run` shows: the reference data and the demo year (accounts, directory, meetings)."""
+    from django.core.management import call_command
+
+    from bphub.members.services import reference_load
+
+    settings.DEMO_MODE = True
+    reference_load()
+    call_command("load_demo", verbosity=0)
+
+
+def sign_in_with_mfa(page, server: str, email: str) -> None:
+    """Password, then the demo authenticator's current code, as a person signs in."""
+    from bphub.demo.data import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    sign_in_with_password(page, server, email, DEMO_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+    code, _period = totp_code(DEMO_TOTP_SECRET)
+    page.fill("input[name=code]", code)
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(f"{server}/")
+
+
+@dataclass
+class Need:
+    key: str
+    title: str
+    href: str
+    count: str
+
+
+def read_needs(page) -> list[Need]:
+    """The home's "What needs you" list, read from its markup; [] when it says nothing needs them."""
+    section = page.locator("section.needs")
+    expect(section).to_be_visible()
+    expect(section.locator("#needs-title")).to_have_text("What needs you")
+    items = section.locator("li.need")
+    if items.count() == 0:
+        expect(section.locator(".needs-empty")).to_be_visible()
+        return []
+    needs = []
+    for index in range(items.count()):
+        item = items.nth(index)
+        link = item.locator("a").first
+        count = item.locator(".need-count")
+        needs.append(
+            Need(
+                key=item.get_attribute("data-need") or "",
+                title=link.inner_text().strip(),
+                href=link.get_attribute("href") or "",
+                count=count.first.inner_text().strip() if count.count() else "",
+            )
+        )
+    return needs
+
+
+def follow(page, server: str, need: Need) -> int:
+    """Click the need's link on the home page; the status of the page it leads to."""
+    if not page.url.rstrip("/") == server:
+        page.goto(f"{server}/")
+    link = page.locator(f"li.need[data-need='{need.key}'] a").first
+    with page.expect_response(lambda r: r.request.is_navigation_request() and r.request.method == "GET") as info:
+        link.click()
+    page.wait_for_load_state()
+    return info.value.status
+
+
+def open_first(page, pattern: re.Pattern) -> bool:
+    """On a list the need led to, open the first link to a page matching `pattern` (True if one)."""
+    if pattern.search(page.url.split("?")[0]):
+        return True
+    for link in page.locator("main a[href]").all():
+        href = link.get_attribute("href") or ""
+        if pattern.search(href.split("?")[0].split("#")[0]):
+            link.click()
+            page.wait_for_load_state()
+            return True
+    return False
+
+
+def act_approve_delegation(page, server, needs) -> str | None:
+    """RSO: a delegation waiting for approval is approved. Returns the delegation's URL, or None."""
+    from bphub.meetings.models import Delegation
+
+    for need in needs:
+        follow(page, server, need)
+        if open_first(page, DELEGATION_PAGE) and page.get_by_role("button", name="Approve").count():
+            where = page.url
+            before = Delegation.objects.filter(status=Delegation.Status.SUBMITTED).count()
+            page.get_by_role("button", name="Approve").first.click()
+            expect(page.locator("main")).to_contain_text("Approved")
+            assert Delegation.objects.filter(status=Delegation.Status.SUBMITTED).count() == before - 1
+            return where
+    return None
+
+
+def act_nominate(page, server, needs) -> str | None:
+    """Coordinator: a delegation of their member is nominated (a head) and sent for approval."""
+    from bphub.meetings.models import Delegation
+
+    for need in needs:
+        follow(page, server, need)
+        if not open_first(page, DELEGATION_PAGE):
+            continue
+        roles = page.locator("form select[name^=role_]")
+        if roles.count() == 0 or not page.get_by_role("button", name="Submit for approval").count():
+            continue
+        where = page.url
+        roles.first.select_option("head")
+        page.get_by_role("button", name="Submit for approval").click()
+        expect(page.locator("main")).to_contain_text("awaiting approval")
+        meeting_pk, code = re.search(r"/meetings/(\d+)/delegations/([A-Z]+)/", where).groups()
+        delegation = Delegation.objects.get(meeting_id=int(meeting_pk), member__code=code)
+        assert delegation.status == Delegation.Status.SUBMITTED
+        assert delegation.delegates.filter(role="head").exists()
+        return where
+    return None
+
+
+def act_report_progress(page, server, needs) -> str | None:
+    """Official or co-chair: progress is reported on an action item they or their member own."""
+    from bphub.meetings.models import ActionItem
+
+    for need in needs:
+        follow(page, server, need)
+        if not open_first(page, ACTION_PAGE) or not page.get_by_role("button", name="Add the report").count():
+            continue
+        where = page.url
+        action = ActionItem.objects.get(pk=int(re.search(r"/actions/(\d+)/", where).group(1)))
+        updates = action.updates.count()
+        page.select_option("select[name=status]", ActionItem.Status.IN_PROGRESS)
+        page.fill("textarea[name=text]", "First draft shared with the RSO for comments (first-day walk).")
+        page.get_by_role("button", name="Add the report").click()
+        expect(page.locator("main")).to_contain_text("First draft shared with the RSO")
+        assert action.updates.count() == updates + 1
+        return where
+    return None

@@ -35,26 +35,28 @@ OVERFLOW = """
 OVERLAPS = """
 () => {
   const MIN_WIDTH = 2, MIN_SHARE = 1 / 3;
+  // Both walk up the tree once per element: the answers of ancestors are kept.
+  const hiddenMemo = new Map(), clipMemo = new Map();
   const hidden = (el) => {
-    for (let node = el; node && node !== document.documentElement; node = node.parentElement) {
-      if (node.classList && node.classList.contains("vh")) return true;
-      const style = getComputedStyle(node);
-      if (style.display === "none" || style.visibility === "hidden" || style.opacity === "0") return true;
-      if (node instanceof SVGElement) return true;
-      if (node.tagName === "OPTION" || node.tagName === "SCRIPT" || node.tagName === "STYLE") return true;
-    }
-    return false;
+    if (!el || el === document.documentElement) return false;
+    if (hiddenMemo.has(el)) return hiddenMemo.get(el);
+    const style = getComputedStyle(el);
+    const own = (el.classList && el.classList.contains("vh")) || el instanceof SVGElement
+      || style.display === "none" || style.visibility === "hidden" || style.opacity === "0"
+      || ["OPTION", "SCRIPT", "STYLE", "TEMPLATE"].includes(el.tagName);
+    const answer = own || hidden(el.parentElement);
+    hiddenMemo.set(el, answer);
+    return answer;
   };
   const clipOf = (el) => {
-    let clip = {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
-    for (let node = el; node && node !== document.documentElement; node = node.parentElement) {
-      const style = getComputedStyle(node);
-      if (style.overflowX !== "visible" || style.overflowY !== "visible" || style.clipPath !== "none") {
-        const r = node.getBoundingClientRect();
-        clip = {left: Math.max(clip.left, r.left), top: Math.max(clip.top, r.top),
-                right: Math.min(clip.right, r.right), bottom: Math.min(clip.bottom, r.bottom)};
-      }
+    if (!el || el === document.documentElement) return {left: -1e9, top: -1e9, right: 1e9, bottom: 1e9};
+    if (clipMemo.has(el)) return clipMemo.get(el);
+    let clip = clipOf(el.parentElement);
+    const style = getComputedStyle(el);
+    if (style.overflowX !== "visible" || style.overflowY !== "visible" || style.clipPath !== "none") {
+      clip = clipped(el.getBoundingClientRect(), clip);
     }
+    clipMemo.set(el, clip);
     return clip;
   };
   const clipped = (r, c) => ({left: Math.max(r.left, c.left), top: Math.max(r.top, c.top),
@@ -64,17 +66,14 @@ OVERLAPS = """
 
   const boxes = [];  // {el, rect, label}
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const clipCache = new Map(), hiddenCache = new Map();
   for (let text = walker.nextNode(); text; text = walker.nextNode()) {
     if (!text.data.trim()) continue;
     const el = text.parentElement;
-    if (!hiddenCache.has(el)) hiddenCache.set(el, hidden(el));
-    if (hiddenCache.get(el)) continue;
-    if (!clipCache.has(el)) clipCache.set(el, clipOf(el));
+    if (hidden(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(text);
     for (const raw of range.getClientRects()) {
-      const rect = clipped(raw, clipCache.get(el));
+      const rect = clipped(raw, clipOf(el));
       if (rect.right - rect.left < 1 || rect.bottom - rect.top < 4) continue;
       boxes.push({el, rect, label: JSON.stringify(text.data.trim().slice(0, 40)) + " (" + describe(el) + ")"});
     }
@@ -86,11 +85,14 @@ OVERLAPS = """
     if (rect.right - rect.left < 4 || rect.bottom - rect.top < 4) continue;
     boxes.push({el, rect, label: describe(el), control: true});
   }
+  // From top to bottom: a box is compared with the boxes that start before it ends.
+  boxes.sort((a, b) => a.rect.top - b.rect.top);
   const found = [];
   for (let i = 0; i < boxes.length && found.length < 12; i++) {
     const a = boxes[i];
     for (let j = i + 1; j < boxes.length; j++) {
       const b = boxes[j];
+      if (b.rect.top >= a.rect.bottom) break;
       if (a.control && b.control) continue;
       if (a.el === b.el) continue;  // the lines of one element's text follow each other
       const w = Math.min(a.rect.right, b.rect.right) - Math.max(a.rect.left, b.rect.left);

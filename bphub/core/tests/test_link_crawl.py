@@ -12,6 +12,7 @@ import time
 import pytest
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import path
 
 from bphub.core.tests.crawl import crawl
 
@@ -77,3 +78,63 @@ def test_every_link_a_role_is_offered_leads_somewhere(reader, email, demo):
     print(f"{report.summary()} in {took:.1f} s")
     assert len(report.visited) > (5 if email is None else 20), report.visited
     assert not findings, f"{report.summary()}:\n" + "\n".join(findings)
+
+
+# The crawl bites: a small site of its own with a dead link, a refusal and a crash.
+def _page(*links: str):
+    def view(request):
+        from django.http import HttpResponse
+
+        body = "".join(f'<a href="{link}">{link}</a>' for link in links)
+        return HttpResponse(f"<!DOCTYPE html><title>t</title><main>{body}</main>")
+
+    return view
+
+
+def _crash(request):
+    raise RuntimeError("planted crash")
+
+
+def _refuse(request):
+    from django.http import HttpResponseForbidden
+
+    return HttpResponseForbidden("no")
+
+
+def _not_found(request, exception):
+    from django.http import HttpResponseNotFound
+
+    return HttpResponseNotFound("not found")
+
+
+def _server_error(request):
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError("error")
+
+
+handler404, handler500 = _not_found, _server_error
+urlpatterns = [
+    path("", _page("/ok/", "/missing/", "/refused/", "/crash/", "mailto:x@example.org", "https://example.org/")),
+    path("ok/", _page("/", "/ok/?page=1", "/ok/?page=9", "/accounts/logout/")),
+    path("refused/", _refuse),
+    path("crash/", _crash),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_crawl_reports_dead_links_refusals_and_crashes_with_the_page_that_links_them(db):
+    # given a site whose home links to a missing page, a refused one and one that crashes
+    client = Client(raise_request_exception=False)
+
+    # when it is crawled
+    report = crawl(client, reader="anonymous", signed_in=False)
+
+    # then each is reported with the page that offered the link; outside links, sign-out and far pages are left
+    assert [str(f) for f in report.broken_links] == [
+        "[anonymous] / -> /missing/: 404",
+        "[anonymous] / -> /refused/: 403",
+    ]
+    assert [(f.linked_from, f.link, f.status) for f in report.server_errors] == [("/", "/crash/", "500")]
+    assert "planted crash" in report.server_errors[0].detail
+    assert report.visited == ["/", "/ok/", "/missing/", "/refused/", "/crash/", "/ok/?page=1"]

@@ -1,13 +1,18 @@
 """axe-core (from npm, e2e/package.json) run on every page the browser tests open: WCAG 2.2 AA.
 
-How every page is reached without the tests asking for it: each browser context the tests open is
-routed through `AccessibilityCheck.before_navigation`. When a page is about to leave its document
-(a link followed, a form sent, `page.goto`), the navigation request waits while axe checks the
-document still shown; the page the test ends on is checked when the test ends (`check_open_pages`).
-htmx swaps are checked as part of the document they changed, when it is left or the test ends.
-Violations are collected per test and fail it with one readable list (conftest.py).
+How every page is reached without the tests asking for it: the Playwright actions a test takes on a
+page (goto, click, press, check, select_option, reload, close, ...) are wrapped for the browser
+tests (`install`): before the action, axe checks the document the page shows, if that document
+has not been checked yet. So a page is checked once it is there and before the test leaves it; an
+htmx swap marks the document for checking again; the pages a test ends on are checked when it
+ends, and a context's pages before it closes. Violations are collected per test and fail it with
+one readable list (conftest.py).
+
+(Checking in a route handler while the navigation waits would be simpler, but a sync call from a
+route handler blocks until the navigation itself times out.)
 """
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +21,14 @@ AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "ax
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA (2.2 added AA criteria only).
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
+# Marks the document for a new check after an htmx swap (an init script of every watched context).
+RECHECK_AFTER_SWAPS = 'document.addEventListener("htmx:afterSettle", () => { window.__axeChecked = false; });'
+
 RUN_AXE = """
 async (tags) => {
-  if (document.contentType !== "text/html" || !document.body) return null;
+  if (window.__axeChecked || document.contentType !== "text/html" || !document.body) return "skip";
+  if (typeof window.axe !== "object") return "inject";
+  window.__axeChecked = true;
   const results = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
   return results.violations.map((v) => ({
     id: v.id,
@@ -57,18 +67,19 @@ class AccessibilityCheck:
     contexts: list = field(default_factory=list)
 
     def check(self, page) -> None:
-        """Run axe on the document `page` shows now (skipped for blank pages and non-HTML documents)."""
+        """Run axe on the document `page` shows now, unless checked already (or blank, or not HTML)."""
         if self.script is None or page.is_closed() or not page.url.startswith("http"):
             return
         url = page.url
         try:
-            if not page.evaluate("() => typeof window.axe === 'object'"):
-                page.evaluate(self.script)
             found = page.evaluate(RUN_AXE, WCAG_TAGS)
+            if found == "inject":
+                page.evaluate(self.script)
+                found = page.evaluate(RUN_AXE, WCAG_TAGS)
         except Exception as error:  # noqa: BLE001 - a page closed or navigated meanwhile: say so, go on
             self.errors.append(f"  {url}: not checked ({type(error).__name__}: {str(error).splitlines()[0]})")
             return
-        if found is None:
+        if found == "skip":
             return
         self.pages_checked += 1
         path = url.split("://", 1)[-1].split("/", 1)[-1]
@@ -77,17 +88,9 @@ class AccessibilityCheck:
             if not any(v.url == violation.url and v.id == violation.id for v in self.violations):
                 self.violations.append(violation)
 
-    def before_navigation(self, route, request) -> None:
-        """Route handler: check the document a page is leaving, then let the navigation go."""
-        try:
-            if request.is_navigation_request() and request.frame.parent_frame is None:
-                self.check(request.frame.page)
-        finally:
-            route.fallback()
-
     def watch(self, context) -> None:
-        """Check every page of `context` before it leaves a document, and before the context closes."""
-        context.route("**/*", self.before_navigation)
+        """Check a context's pages before it closes; recheck a document after an htmx swap."""
+        context.add_init_script(RECHECK_AFTER_SWAPS)
         self.contexts.append(context)
         close = context.close
 
@@ -138,3 +141,53 @@ class CheckedBrowser:
 
     def __getattr__(self, name):
         return getattr(self._browser, name)
+
+
+# The actions that may leave or change a page's document, wrapped to check it first.
+ACTIONS = {
+    "Page": (
+        "goto",
+        "reload",
+        "go_back",
+        "go_forward",
+        "click",
+        "dblclick",
+        "tap",
+        "press",
+        "check",
+        "uncheck",
+        "select_option",
+        "set_checked",
+        "dispatch_event",
+        "close",
+    ),
+    "Locator": (
+        "click",
+        "dblclick",
+        "tap",
+        "press",
+        "check",
+        "uncheck",
+        "select_option",
+        "set_checked",
+        "dispatch_event",
+    ),
+}
+
+
+def install(monkeypatch, current) -> None:
+    """Wrap ACTIONS so that each first checks its page with `current()`'s AccessibilityCheck."""
+    from playwright.sync_api import Locator, Page
+
+    for cls in (Page, Locator):
+        for name in ACTIONS[cls.__name__]:
+            original = getattr(cls, name)
+
+            @functools.wraps(original)
+            def action(self, *args, __original=original, **kwargs):
+                check = current()
+                if check is not None:
+                    check.check(self if isinstance(self, Page) else self.page)
+                return __original(self, *args, **kwargs)
+
+            monkeypatch.setattr(cls, name, action)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.accessibility import AccessibilityCheck, CheckedBrowser, axe_script
+from e2e.accessibility import AccessibilityCheck, CheckedBrowser, axe_script, install
 
 CHROMIUM = os.environ.get("BPHUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,9 +48,10 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, pytest.MonkeyPatch.context() as patch:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        # Every context, and so every page, a test opens is checked by axe (e2e/accessibility.py).
+        # Every page a test opens is checked by axe before the test acts on it (e2e/accessibility.py).
+        install(patch, lambda: _RUNNING["check"])
         yield CheckedBrowser(browser, lambda: _RUNNING["check"])
         browser.close()
 
@@ -77,9 +78,16 @@ def accessibility(_axe_source):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """After a test that passed, check the pages it ends on; then fail it on any axe violation."""
-    result = yield
+    """After a test that passed, check the pages it ends on; then fail it on any axe violation
+    (a test that failed already shows them in its output)."""
     check = item.funcargs.get("accessibility")
+    try:
+        result = yield
+    except BaseException:
+        # The test failed on its own: axe's findings so far still show, in its captured output.
+        if check is not None and check.violations:
+            print(check.report())
+        raise
     if check is not None and check.script is not None:
         check.check_open_pages()
         check.script = None  # done: closing the contexts at teardown checks nothing again

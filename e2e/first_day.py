@@ -21,14 +21,12 @@ ACTION_PAGE = re.compile(r"/meetings/actions/\d+/$")
 
 
 def load_demo_year(settings) -> None:
-    """What `make run` shows: the reference data and the demo year (accounts, directory, meetings)."""
-    from django.core.management import call_command
-
-    from bphub.members.services import reference_load
+    """What `make run` shows: the reference data and the demo year (accounts, directory, meetings),
+    loaded for real once per process and copied back for later tests (demo_snapshot.py)."""
+    from bphub.core.tests.demo_snapshot import demo_year_ensure
 
     settings.DEMO_MODE = True
-    reference_load()
-    call_command("load_demo", verbosity=0)
+    demo_year_ensure()
 
 
 def sign_in_with_mfa(page, server: str, email: str) -> None:

@@ -3,13 +3,26 @@ screenshots saved under e2e/screenshots/, and each checked for what a reader wou
 (e2e/layout.py): nothing wider than the screen, no text drawn over other text or a control.
 axe checks every one of them as well (conftest.py)."""
 
+import time
+
 from django.urls import reverse
 
+from e2e.conftest import SCREENSHOTS
 from e2e.first_day import load_demo_year
 from e2e.layout import layout_problems
 from e2e.test_directory_flows import signed_in_context
 
 WIDTHS = {1280: {"width": 1280, "height": 900}, 390: {"width": 390, "height": 844}}
+MAX_HEIGHT = 4000  # px of a page kept in its screenshot: enough to see, small enough to take fast
+
+
+def _screenshot(page, name: str) -> None:
+    height = min(page.evaluate("() => document.documentElement.scrollHeight"), MAX_HEIGHT)
+    width = page.viewport_size["width"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+    )
 
 
 def _pages():
@@ -29,7 +42,7 @@ def _pages():
     ]
 
 
-def test_key_pages_fit_a_desk_and_a_phone(server, browser, screenshot, settings):
+def test_key_pages_fit_a_desk_and_a_phone(server, browser, settings):
     from bphub.accounts.models import User
 
     # given the demo year
@@ -45,12 +58,14 @@ def test_key_pages_fit_a_desk_and_a_phone(server, browser, screenshot, settings)
                 contexts[email] = context.new_page()
                 contexts[email].set_viewport_size(viewport)
             page = contexts[email]
+            started = time.perf_counter()
             response = page.goto(f"{server}{path}")
             assert response.status == 200, f"{name} ({path}) answered {response.status}"
             page.wait_for_load_state("networkidle")
-            screenshot(page, f"40-{name}-{width}")
+            _screenshot(page, f"40-{name}-{width}")
             # then it fits the screen and no text is drawn over anything
             problems += [f"{name} at {width}px ({path}): {problem}" for problem in layout_problems(page)]
+            print(f"{name} at {width}px: {time.perf_counter() - started:.1f} s")
         for page in contexts.values():
             page.context.close()
     assert not problems, "\n".join(problems)

@@ -8,13 +8,15 @@ Each finding names the page that offered the link, so the broken link can be fou
 Bounds keep it well under a minute per reader on SQLite, whatever the size of the data:
 - at most `max_pages` requests in all;
 - at most `per_pattern` pages per URL pattern and set of query keys (the 30th meeting page is
-  built like the 3rd) and `per_view` per URL pattern;
+  built like the 3rd), `per_view` per URL pattern, and no more of a pattern once its pages have
+  taken `route_seconds`;
 - `?page=` beyond 2 is not followed;
 - pages outside the project's own (the Django admin, the API's documentation) and anything that is
   not HTML (PDFs, CSV, calendar feeds) are requested, to check their answer, but not read for links;
 - never: signing out, switching the language, static and media files.
 """
 
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -71,6 +73,18 @@ class CrawlReport:
     server_errors: list[Finding] = field(default_factory=list)
     broken_links: list[Finding] = field(default_factory=list)
     capped: int = 0  # links not followed because their pattern had had its share
+    timings: list[tuple[float, str]] = field(default_factory=list)  # (seconds, url), to find slow pages
+
+    def findings(self) -> list[str]:
+        """Every server error, then every broken link grouped by where it leads (route and status)."""
+        lines = [str(f) for f in self.server_errors]
+        groups: dict[tuple[str, str], list[Finding]] = {}
+        for finding in self.broken_links:
+            groups.setdefault((_pattern(finding.link)[0], finding.status), []).append(finding)
+        for group in groups.values():
+            more = f" (and {len(group) - 1} more links like it)" if len(group) > 1 else ""
+            lines.append(f"{group[0]}{more}")
+        return lines
 
     def summary(self) -> str:
         return (
@@ -134,28 +148,37 @@ def crawl(
     reader: str,
     signed_in: bool,
     start: str = "/",
-    max_pages: int = 250,
-    per_pattern: int = 4,
-    per_view: int = 10,
+    max_pages: int = 200,
+    per_pattern: int = 3,
+    per_view: int = 6,
+    route_seconds: float = 1.5,
 ) -> CrawlReport:
-    """Breadth-first from `start` over internal links with `client` (raise_request_exception=False)."""
+    """Breadth-first from `start` over internal links with `client` (raise_request_exception=False).
+
+    A route whose pages have taken `route_seconds` in all is not followed further (the slot finder
+    of a large meeting takes seconds a page; its first page is still checked)."""
     report = CrawlReport(reader=reader)
     queue: deque[tuple[str, str]] = deque([(start, "(start)")])
     seen = {start}
     per_key: Counter = Counter()
     per_route: Counter = Counter()
+    route_time: Counter = Counter()
     while queue and len(report.visited) < max_pages:
         url, linked_from = queue.popleft()
         view, keys = _pattern(url)
-        if per_key[(view, keys)] >= per_pattern or per_route[view] >= per_view:
+        if per_key[(view, keys)] >= per_pattern or per_route[view] >= per_view or route_time[view] >= route_seconds:
             report.capped += 1
             continue
         per_key[(view, keys)] += 1
         per_route[view] += 1
+        started = time.perf_counter()
         response = client.get(url)
+        body = _read(response)
+        took = time.perf_counter() - started
+        route_time[view] += took
+        report.timings.append((took, url))
         report.visited.append(url)
         status = response.status_code
-        body = _read(response)
         if status >= 500:
             report.server_errors.append(Finding(reader, linked_from, url, str(status), _error_detail(response)))
             continue

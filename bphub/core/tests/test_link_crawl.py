@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from bphub.core.tests.crawl import crawl
+from bphub.core.tests.demo_snapshot import demo_year_ensure
 
 # The demo account of each role (bphub/demo/data.py), and anonymous visitors.
 READERS = [
@@ -32,16 +33,11 @@ READERS = [
 @pytest.fixture(scope="module")
 def demo_world(django_db_setup, django_db_blocker):
     """Reference data and the demo year, once for the module; nothing of it outlives the module."""
-    from django.core.management import call_command
-
-    from bphub.members.services import reference_load
-
     with override_settings(DEMO_MODE=True), django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            reference_load()
-            call_command("load_demo", verbosity=0)
+            demo_year_ensure()
             yield
         finally:
             transaction.set_rollback(True)
@@ -74,8 +70,10 @@ def test_every_link_a_role_is_offered_leads_somewhere(reader, email, demo):
     took = time.perf_counter() - started
 
     # then no page fails with a server error and no link leads to a refusal
-    findings = [str(f) for f in report.server_errors + report.broken_links]
-    print(f"{report.summary()} in {took:.1f} s")
+    findings = report.findings()
+    print(f"{report.summary()} in {took:.1f} s; slowest:")
+    for seconds, url in sorted(report.timings, reverse=True)[:12]:
+        print(f"  {1000 * seconds:6.0f} ms  {url}")
     assert len(report.visited) > (5 if email is None else 20), report.visited
     assert not findings, f"{report.summary()}:\n" + "\n".join(findings)
 

@@ -4,6 +4,8 @@ over other text or over a control.
 `layout_problems(page)` returns readable findings (empty when the page is sound):
 - horizontal overflow: `document.documentElement.scrollWidth > window.innerWidth`, with the
   elements that stick out past the right edge (the widest first);
+- on a desk only, content cut off sideways: a box whose overflow is hidden and whose content is
+  wider than it (ellipsis and visually hidden text excepted; a box that scrolls keeps it in reach);
 - overlapping text: the line boxes of every visible text node (Range.getClientRects, clipped by
   any ancestor that hides or scrolls its overflow) against those of the other text nodes and the
   boxes of controls and images that are not its ancestors or descendants. Overlaps of a couple of
@@ -24,11 +26,37 @@ OVERFLOW = """
     const rect = el.getBoundingClientRect();
     if (rect.right > width + 1 && rect.width > 0 && getComputedStyle(el).position !== "fixed") {
       let parentWide = el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1;
-      if (!parentWide) wide.push([Math.round(rect.right), describe(el) + " in " + describe(el.parentElement)]);
+      let scrolledInABox = false;  // inside a box that scrolls or clips it, it widens nothing
+      for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+        if (getComputedStyle(node).overflowX !== "visible") { scrolledInABox = true; break; }
+      }
+      if (!parentWide && !scrolledInABox) {
+        wide.push([Math.round(rect.right), describe(el) + " in " + describe(el.parentElement)]);
+      }
     }
   }
   wide.sort((a, b) => b[0] - a[0]);
   return {scrollWidth, width, wide: wide.slice(0, 6).map(([right, what]) => `${what} reaches ${right}px`)};
+}
+"""
+
+# On a desk, a box that hides part of its content sideways, out of reach (a table cut off at 1280 px).
+# A box that scrolls sideways keeps its content in reach, and is left alone.
+CUT_OFF = """
+() => {
+  const describe = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+    + Array.from(el.classList).slice(0, 3).map((c) => "." + c).join("");
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (["TEXTAREA", "INPUT", "SELECT", "PRE", "CODE"].includes(el.tagName)) continue;
+    const style = getComputedStyle(el);
+    if (!["hidden", "clip"].includes(style.overflowX) || style.textOverflow === "ellipsis") continue;
+    if (el.classList.contains("vh") || el.clientWidth <= 1) continue;  // visually hidden on purpose
+    if (el.scrollWidth > el.clientWidth + 1) {
+      found.push(`${describe(el)} shows ${el.clientWidth}px of ${el.scrollWidth}px`);
+    }
+  }
+  return found.slice(0, 6);
 }
 """
 
@@ -111,9 +139,12 @@ OVERLAPS = """
 """
 
 
-def layout_problems(page) -> list[str]:
-    """What is wrong with the layout of the page shown now (see the module docstring)."""
+def layout_problems(page, *, desk: bool = False) -> list[str]:
+    """What is wrong with the layout of the page shown now (see the module docstring); on a desk
+    (`desk`), also any box that cuts its content off sideways."""
     problems = []
+    if desk:
+        problems += [f"content cut off: {finding}" for finding in page.evaluate(CUT_OFF)]
     overflow = page.evaluate(OVERFLOW)
     if overflow:
         problems.append(

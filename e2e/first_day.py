@@ -5,7 +5,8 @@ promises it, and the acts a person takes where a need leads.
 The list's markup (bphub/core/templates/core/home.html):
   <section class="needs" aria-labelledby="needs-title"><h2 id="needs-title">What needs you</h2>
   <ul class="needs-list"><li class="need" data-need="KEY"><a href="URL">TITLE</a>
-  <span class="need-count">COUNT</span> …</li></ul></section>, or <p class="needs-empty"> when empty.
+  <span class="need-count">COUNT</span> …</li></ul></section>, or <p class="needs-empty"> when empty,
+  then <ul class="first-steps"><li><a href="URL">TITLE</a> …</li></ul>: what the person can do first.
 """
 
 import re
@@ -43,6 +44,7 @@ def sign_in_with_mfa(page, server: str, email: str) -> None:
 
 @dataclass
 class Need:
+    index: int  # its place in the list (several items may share a key: one per meeting)
     key: str
     title: str
     href: str
@@ -65,6 +67,7 @@ def read_needs(page) -> list[Need]:
         count = item.locator(".need-count")
         needs.append(
             Need(
+                index=index,
                 key=item.get_attribute("data-need") or "",
                 title=link.inner_text().strip(),
                 href=link.get_attribute("href") or "",
@@ -76,38 +79,53 @@ def read_needs(page) -> list[Need]:
 
 def follow(page, server: str, need: Need) -> int:
     """Click the need's link on the home page; the status of the page it leads to."""
-    if not page.url.rstrip("/") == server:
+    if page.url.rstrip("/") != server:
         page.goto(f"{server}/")
-    link = page.locator(f"li.need[data-need='{need.key}'] a").first
-    with page.expect_response(lambda r: r.request.is_navigation_request() and r.request.method == "GET") as info:
+    link = page.locator("section.needs li.need").nth(need.index).locator("a").first
+    with page.expect_navigation() as navigation:
         link.click()
-    page.wait_for_load_state()
-    return info.value.status
+    return navigation.value.status
 
 
-def open_first(page, pattern: re.Pattern) -> bool:
-    """On a list the need led to, open the first link to a page matching `pattern` (True if one)."""
-    if pattern.search(page.url.split("?")[0]):
-        return True
+def first_steps(page) -> list[tuple[str, str]]:
+    """The empty list's first steps: (title, href) of each."""
+    links = page.locator("section.needs .first-steps a")
+    return [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href") or "") for i in range(links.count())]
+
+
+def places(page, pattern: re.Pattern, limit: int = 8) -> list[str]:
+    """Where the page the need led to leads on: itself if it matches `pattern`, else the first
+    `limit` links of its main content that match (a list of delegations, of action items)."""
+    here = page.url.split("?")[0].split("#")[0]
+    if pattern.search(here):
+        return [page.url]
+    found = []
     for link in page.locator("main a[href]").all():
-        href = link.get_attribute("href") or ""
-        if pattern.search(href.split("?")[0].split("#")[0]):
-            link.click()
-            page.wait_for_load_state()
-            return True
-    return False
+        href = (link.get_attribute("href") or "").split("#")[0]
+        if pattern.search(href.split("?")[0]) and href not in found:
+            found.append(href)
+    return found[:limit]
+
+
+def _go(page, server: str, href: str) -> None:
+    if page.url != href and page.url != f"{server}{href}":
+        page.goto(href if href.startswith("http") else f"{server}{href}")
 
 
 def act_approve_delegation(page, server, needs) -> str | None:
-    """RSO: a delegation waiting for approval is approved. Returns the delegation's URL, or None."""
+    """RSO or co-chair: a delegation waiting for approval is approved. Returns its page, or None."""
     from bphub.meetings.models import Delegation
 
     for need in needs:
         follow(page, server, need)
-        if open_first(page, DELEGATION_PAGE) and page.get_by_role("button", name="Approve").count():
+        for href in places(page, DELEGATION_PAGE):
+            _go(page, server, href)
+            approve = page.get_by_role("button", name="Approve")
+            if not approve.count():
+                continue
             where = page.url
             before = Delegation.objects.filter(status=Delegation.Status.SUBMITTED).count()
-            page.get_by_role("button", name="Approve").first.click()
+            approve.first.click()
             expect(page.locator("main")).to_contain_text("Approved")
             assert Delegation.objects.filter(status=Delegation.Status.SUBMITTED).count() == before - 1
             return where
@@ -120,20 +138,21 @@ def act_nominate(page, server, needs) -> str | None:
 
     for need in needs:
         follow(page, server, need)
-        if not open_first(page, DELEGATION_PAGE):
-            continue
-        roles = page.locator("form select[name^=role_]")
-        if roles.count() == 0 or not page.get_by_role("button", name="Submit for approval").count():
-            continue
-        where = page.url
-        roles.first.select_option("head")
-        page.get_by_role("button", name="Submit for approval").click()
-        expect(page.locator("main")).to_contain_text("awaiting approval")
-        meeting_pk, code = re.search(r"/meetings/(\d+)/delegations/([A-Z]+)/", where).groups()
-        delegation = Delegation.objects.get(meeting_id=int(meeting_pk), member__code=code)
-        assert delegation.status == Delegation.Status.SUBMITTED
-        assert delegation.delegates.filter(role="head").exists()
-        return where
+        for href in places(page, DELEGATION_PAGE):
+            _go(page, server, href)
+            roles = page.locator("form select[name^=role_]")
+            submit = page.get_by_role("button", name="Submit for approval")
+            if roles.count() == 0 or not submit.count():
+                continue
+            where = page.url
+            roles.first.select_option("head")
+            submit.click()
+            expect(page.locator("main")).to_contain_text("awaiting approval")
+            meeting_pk, code = re.search(r"/meetings/(\d+)/delegations/([A-Z]+)/", where).groups()
+            delegation = Delegation.objects.get(meeting_id=int(meeting_pk), member__code=code)
+            assert delegation.status == Delegation.Status.SUBMITTED
+            assert delegation.delegates.filter(role="head").exists()
+            return where
     return None
 
 
@@ -143,15 +162,18 @@ def act_report_progress(page, server, needs) -> str | None:
 
     for need in needs:
         follow(page, server, need)
-        if not open_first(page, ACTION_PAGE) or not page.get_by_role("button", name="Add the report").count():
-            continue
-        where = page.url
-        action = ActionItem.objects.get(pk=int(re.search(r"/actions/(\d+)/", where).group(1)))
-        updates = action.updates.count()
-        page.select_option("select[name=status]", ActionItem.Status.IN_PROGRESS)
-        page.fill("textarea[name=text]", "First draft shared with the RSO for comments (first-day walk).")
-        page.get_by_role("button", name="Add the report").click()
-        expect(page.locator("main")).to_contain_text("First draft shared with the RSO")
-        assert action.updates.count() == updates + 1
-        return where
+        for href in places(page, ACTION_PAGE):
+            _go(page, server, href)
+            report = page.get_by_role("button", name="Add the report")
+            if not report.count():
+                continue
+            where = page.url
+            action = ActionItem.objects.get(pk=int(re.search(r"/actions/(\d+)/", where).group(1)))
+            updates = action.updates.count()
+            page.select_option("select[name=status]", ActionItem.Status.IN_PROGRESS)
+            page.fill("textarea[name=text]", "First draft shared with the RSO for comments (first-day walk).")
+            report.click()
+            expect(page.locator("main")).to_contain_text("First draft shared with the RSO")
+            assert action.updates.count() == updates + 1
+            return where
     return None

@@ -10,7 +10,9 @@ over other text or over a control.
   any ancestor that hides or scrolls its overflow) against those of the other text nodes and the
   boxes of controls and images that are not its ancestors or descendants. Overlaps of a couple of
   pixels (line boxes that touch, rounding) are ignored: a finding covers at least a third of the
-  smaller line's height. Not checked: visually hidden text (`.vh`, 1 px clips), text inside SVG
+  smaller line's height;
+- text under a border: a left border or inset shadow of 2 px or more drawn over the first letters
+  of the text inside its element. Not checked: visually hidden text (`.vh`, 1 px clips), text inside SVG
   drawings (graph labels), and elements with no text (decorative shapes).
 """
 
@@ -60,7 +62,7 @@ CUT_OFF = """
 }
 """
 
-OVERLAPS = """
+OVERLAPS = r"""
 () => {
   const MIN_WIDTH = 2, MIN_SHARE = 1 / 3;
   // Both walk up the tree once per element: the answers of ancestors are kept.
@@ -113,9 +115,25 @@ OVERLAPS = """
     if (rect.right - rect.left < 4 || rect.bottom - rect.top < 4) continue;
     boxes.push({el, rect, label: describe(el), control: true});
   }
+  // A left border or an inset shadow drawn over the start of the text inside its element.
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const style = getComputedStyle(el);
+    let edge = parseFloat(style.borderLeftWidth) || 0;
+    const inset = /inset/.test(style.boxShadow) && style.boxShadow.match(/(-?[\d.]+)px/);
+    if (inset && parseFloat(inset[1]) > 0) edge = Math.max(edge, parseFloat(inset[1]));
+    if (edge < 2 || hidden(el)) continue;
+    const left = el.getBoundingClientRect().left + edge;
+    for (const box of boxes) {
+      if (box.control || !el.contains(box.el) || box.rect.left >= left - 0.5) continue;
+      if (box.rect.right <= el.getBoundingClientRect().left) continue;
+      found.push(`${box.label} starts under the ${Math.round(edge)}px left edge of ${describe(el)}`);
+      break;
+    }
+    if (found.length >= 6) break;
+  }
   // From top to bottom: a box is compared with the boxes that start before it ends.
   boxes.sort((a, b) => a.rect.top - b.rect.top);
-  const found = [];
   for (let i = 0; i < boxes.length && found.length < 12; i++) {
     const a = boxes[i];
     for (let j = i + 1; j < boxes.length; j++) {

@@ -87,8 +87,9 @@ class CrawlReport:
         return lines
 
     def summary(self) -> str:
+        routes = len({_pattern(url)[0] for url in self.visited})
         return (
-            f"{self.reader}: {len(self.visited)} pages, {len(self.server_errors)} server errors, "
+            f"{self.reader}: {len(self.visited)} pages of {routes} routes, {len(self.server_errors)} server errors, "
             f"{len(self.broken_links)} broken links, {self.capped} links left by the caps"
         )
 

@@ -10,7 +10,7 @@ from bphub.api import errors
 from bphub.api.docs import LocalSwagger
 from bphub.api.openapi import BphubOpenAPISchema
 from bphub.api.query import refuse_unknown_query_parameters
-from bphub.api.routes import account, actions, audit, directory, documents, meetings, reference, resources
+from bphub.api.routes import account, actions, audit, directory, documents, meetings, needs, reference, resources
 from bphub.api.throttling import THROTTLES
 
 DESCRIPTION = """
@@ -32,6 +32,11 @@ the version picked for you (`"title_display"`), chosen by `?lang=`, else `Accept
 read through the same policy; the public reads public meetings without a token. Times are UTC, with
 the host's IANA time zone beside them. `GET /documents/{document_id}/download` answers the file itself
 (an attachment), the one answer that is not JSON.
+
+**What needs you** (`GET /me/needs`) is the list on your home page, from the same code: what waits
+for you now (delegations to nominate or approve, action items due or overdue, directory records
+overdue for review, proposed changes to review), overdue first, each with a count of the records
+you may read and the page where you act on it.
 
 **Query parameters** are checked on every route: an unknown one is refused (422), so a misspelt
 filter never answers the whole list. Ids are 1 to 2^63 - 1 (else 422, in the path as in the query).
@@ -104,6 +109,7 @@ api.add_decorator(refuse_unknown_query_parameters, mode="operation")
 api.add_router("", reference.router)
 api.add_router("", resources.router)
 api.add_router("", account.router)
+api.add_router("", needs.router)
 api.add_router("", audit.router)
 api.add_router("", directory.router)
 api.add_router("", meetings.router)

@@ -52,6 +52,8 @@ register(
     # The caller's own account and tokens.
     RoleRoute(name="api:me", path=lambda context: reverse("api:me"), api=True, allowed=SIGNED_IN_ROLES,
               anonymous_status=401),
+    RoleRoute(name="api:my_needs", path=lambda context: reverse("api:my_needs"), api=True, allowed=SIGNED_IN_ROLES,
+              anonymous_status=401),
     RoleRoute(name="api:token_list", path=lambda context: reverse("api:token_list"), api=True,
               allowed=SIGNED_IN_ROLES, anonymous_status=401),
     RoleRoute(name="api:token_create", path=lambda context: reverse("api:token_create"), method="POST", api=True,

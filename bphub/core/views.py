@@ -51,10 +51,14 @@ def healthz(request):
 
 
 def home(request):
-    """Greeting, today's seats, and the panels the modules registered (`bphub.core.home`)."""
-    from bphub.core.home import panels_for
+    """What needs the reader now (`bphub.core.home.needs_for`, or what they can do first when
+    nothing does), then the panels the modules registered: upcoming meetings, news."""
+    from bphub.core.home import first_steps_for, needs_for, panels_for
 
+    needs = needs_for(request.user)
     context = {
+        "needs": needs,
+        "first_steps": [] if needs else first_steps_for(request.user),
         # The seats come from the policy's per-request cache, shared with the panels' filters.
         "seats": policy.current_seats(request.user),
         "top_panels": panels_for(request, "top"),

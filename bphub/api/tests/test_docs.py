@@ -43,7 +43,7 @@ def test_openapi_schema_is_valid_and_lists_every_route(client, db):
         ("/api/v1/members", "get"), ("/api/v1/members/{code}", "get"), ("/api/v1/bodies", "get"),
         ("/api/v1/bodies/{code}", "get"), ("/api/v1/bodies/{code}/seats", "get"), ("/api/v1/themes", "get"),
         ("/api/v1/resources", "get"), ("/api/v1/resources", "post"), ("/api/v1/resources/{resource_id}", "get"),
-        ("/api/v1/me", "get"), ("/api/v1/tokens", "get"), ("/api/v1/tokens", "post"),
+        ("/api/v1/me", "get"), ("/api/v1/me/needs", "get"), ("/api/v1/tokens", "get"), ("/api/v1/tokens", "post"),
         ("/api/v1/tokens/{token_id}", "delete"), ("/api/v1/audit-events", "get"),
         ("/api/v1/agencies", "get"), ("/api/v1/agencies/{agency_id}", "get"),
         ("/api/v1/focal-points", "get"), ("/api/v1/focal-points/{focal_point_id}", "get"),

@@ -1,8 +1,9 @@
 """The weekly digest: what changed in the past week that the reader may see now.
 
 Once a week (Monday 06:00 UTC) every worker's upkeep calls `digest_run_if_due`; one of them claims
-the week (row lock on a `ScheduledRun`) and sends each recipient one digest of the seven days
-before that Monday 06:00: new announcements, meetings announced or changed, new documents,
+the week (row lock on a `ScheduledRun`) and sends each recipient one digest: first what needs them
+now (the home page's list, from the same `bphub.core.home.needs_for`), then what changed in the
+seven days before that Monday 06:00: new announcements, meetings announced or changed, new documents,
 outcomes published, the open action items of the reader's member, bodies or the RSO that fall
 due within the coming week or are overdue, and their other notifications that wait for the digest.
 Every item goes through the policy (`visible_to`) as the reader may see it NOW; an empty digest is
@@ -36,6 +37,7 @@ from bphub.accounts.models import User
 from bphub.communications.models import Announcement, DigestRun, Preference, Topic
 from bphub.communications.services import absolute_url, channels_for
 from bphub.core import policy
+from bphub.core.home import needs_for
 from bphub.core.i18n import localize
 
 logger = logging.getLogger(__name__)
@@ -141,6 +143,26 @@ def _section(key, title, rows, make_item, more_url="") -> DigestSection | None:
         more=max(len(rows) - SECTION_LIMIT, 0),
         more_url=more_url,
     )
+
+
+def _needs(user) -> DigestSection | None:
+    """What needs the reader now: the home page's list (same code, same order, same counts)."""
+
+    def item(need):
+        parts = [ngettext("%(count)s item", "%(count)s items", need.count) % {"count": need.count}]
+        if need.due is not None:
+            label = need.due_label or (_("Overdue since") if need.is_overdue else _("Due"))
+            when = (
+                formats.date_format(timezone.localtime(need.due), "j M Y, H:i")
+                if isinstance(need.due, datetime)
+                else _day(need.due)
+            )
+            parts.append(f"{label} {when}")
+        if need.note:
+            parts.append(need.note)
+        return DigestItem(need.title, need.url, " · ".join(parts))
+
+    return _section("needs", _("What needs you"), needs_for(user), item, "/")
 
 
 def _announcements(user, since, until) -> DigestSection | None:
@@ -278,6 +300,7 @@ def digest_collect(user, *, week_start: datetime) -> Digest:
     channels = channels_for([user.pk], Topic.values)
     digest_topics = [topic for topic in Topic.values if channels[(user.pk, topic)] == Preference.Channel.DIGEST]
     sections = [
+        _needs(user),
         _announcements(user, since, until),
         _meetings(user, since, until),
         _documents(user, since, until),

@@ -131,6 +131,7 @@ class ActionFilterForm(forms.Form):
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_FILTER_CHOICES, required=False)
     overdue = forms.BooleanField(label=gettext_lazy("Overdue only"), required=False)
+    soon = forms.BooleanField(label=gettext_lazy("Due in the next two weeks"), required=False)
     series = forms.ChoiceField(label=gettext_lazy("Series"), required=False)
     meeting = RecordIdField(required=False)
     group = forms.CharField(required=False, widget=forms.HiddenInput, max_length=16)
@@ -159,6 +160,7 @@ class ActionFilterForm(forms.Form):
             owner=data.get("owner") or "",
             status=data.get("status") or "active",
             overdue=bool(data.get("overdue")),
+            due_soon=bool(data.get("soon")),
             meeting_id=data.get("meeting"),
             series_code=data.get("series") or "",
             group_code=data.get("group") or "",

@@ -6,7 +6,7 @@ meetings of a series show on each later meeting of the series until they are don
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -19,6 +19,7 @@ from bphub.meetings.permissions import documents_visible_to, meetings_visible_to
 WORKSPACE_KINDS = ("working_group", "task_force", "ad_hoc_group", "steering")
 
 ACTION_ORDER = (F("due_on").asc(nulls_last=True), "id")
+DUE_SOON_DAYS = 14  # "due soon": open, and due today or within this many days
 
 
 def _actions() -> QuerySet:
@@ -95,6 +96,7 @@ class ActionFilter:
     owner: str = ""  # "", "mine", "rso", "member:<code>", "body:<code>"
     status: str = "active"  # "active" (open or in progress), "all", or one ActionItem.Status
     overdue: bool = False
+    due_soon: bool = False  # open, due today or within DUE_SOON_DAYS
     meeting_id: int | None = None
     series_code: str = ""
     group_code: str = ""  # actions owned by the body or made at its meetings
@@ -110,6 +112,10 @@ def action_list(*, user, filters: ActionFilter, today: date | None = None) -> Qu
         actions = actions.filter(status=filters.status)
     if filters.overdue:
         actions = actions.filter(due_on__lt=today)
+    if filters.due_soon:
+        actions = actions.filter(
+            status__in=ActionItem.OPEN_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS)
+        )
     if filters.owner == "mine":
         mine = mine_filter(user)
         actions = actions.filter(mine) if mine is not None else actions.none()
@@ -126,26 +132,6 @@ def action_list(*, user, filters: ActionFilter, today: date | None = None) -> Qu
     if filters.group_code:
         actions = actions.filter(Q(owner_body__code=filters.group_code) | Q(meeting__group__code=filters.group_code))
     return actions.order_by(*ACTION_ORDER)
-
-
-def my_open_actions(user, limit: int = 5) -> list[ActionItem]:
-    """The home page's box: the open actions owned by what `user` acts for, soonest due first, each
-    marked `overdue` (one query, besides the reader's seats and co-chaired bodies the policy caches
-    for the request)."""
-    mine = mine_filter(user)
-    if mine is None:
-        return []
-    actions = policy.visible_to(
-        ActionItem.objects.filter(mine, status__in=ActionItem.OPEN_STATUSES).only(
-            "id", "title", "due_on", "status", "classification", "owner_kind"
-        ),
-        user,
-    )
-    today = timezone.localdate()
-    actions = list(actions.order_by(*ACTION_ORDER)[:limit])
-    for action in actions:
-        action.overdue = action.is_overdue(today)
-    return actions
 
 
 def series_with_visible_meetings(user) -> QuerySet:

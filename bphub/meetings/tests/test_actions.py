@@ -334,7 +334,7 @@ def test_the_actions_panel_needs_at_most_three_queries(cast, make_user, django_a
     assert html.count("Report progress") == 5  # the co-chair reports for the group's actions only
 
 
-def test_the_home_page_lists_my_open_actions(cast, client, login, make_user):
+def test_the_home_page_counts_my_overdue_actions(cast, client, login, make_user):
     meeting = make_meeting(originator=cast["members"]["A"])
     make_action(
         meeting,
@@ -344,9 +344,9 @@ def test_the_home_page_lists_my_open_actions(cast, client, login, make_user):
     )
     make_action(meeting, title="Someone else's", owner_member=cast["members"]["C"])
 
-    assert "My open actions" not in client.get("/").content.decode()
+    assert "What needs you" not in client.get("/").content.decode()
     login(make_user("member_official", cast["members"]["B"]))
     home = client.get("/").content.decode()
 
-    assert "My open actions" in home and "Ours, overdue" in home and "Overdue" in home
+    assert 'data-need="meetings.actions_overdue"' in home and "Overdue action items" in home
     assert "Someone else&#x27;s" not in home and "Someone else's" not in home

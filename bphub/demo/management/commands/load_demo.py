@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bphub.demo.data import demo_accounts_ensure, demo_content_ensure
 from bphub.demo.directory import demo_directory_ensure
 from bphub.demo.meetings import demo_meetings_ensure
+from bphub.demo.needs import demo_needs_ensure
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             created = demo_content_ensure()
             directory = demo_directory_ensure()
             meetings = demo_meetings_ensure()
+            demo_needs_ensure()  # after both: something waits for each role that would have work
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

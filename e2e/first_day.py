@@ -177,3 +177,18 @@ def act_report_progress(page, server, needs) -> str | None:
             assert action.updates.count() == updates + 1
             return where
     return None
+
+
+def act_prepare(page, server, needs) -> str | None:
+    """Someone whose delegation is approved: reads the meeting's pre-briefing pack and asks for its
+    PDF, which the task worker then prepares (here the page only has to say so)."""
+    for need in needs:
+        if need.key != "meetings.meeting_to_prepare":
+            continue
+        follow(page, server, need)
+        expect(page.locator("main")).to_contain_text("Pre-briefing pack", ignore_case=True)
+        where = page.url
+        page.get_by_role("link", name="Download as PDF").click()
+        expect(page.locator("main")).to_contain_text("being prepared")
+        return where
+    return None

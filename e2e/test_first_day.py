@@ -2,8 +2,9 @@
 "What needs you" list, follow every item to the place to act, and act on one.
 
 The acts: the RSO approves a delegation waiting for approval; a member coordinator nominates a
-delegation of their member; an official reports progress on an action item their member owns; a
-co-chair reports progress on an action of their group, or approves a delegation to its meeting.
+delegation of their member; an official reports progress on an action item their member owns, or
+prepares for a meeting their delegation goes to (reads the pack and asks for its PDF); a co-chair
+reports progress on an action of their group, or approves a delegation to its meeting.
 Researchers and alumni act for no member: their list is empty and says what they can do first,
 and each first step opens. Every page the walk opens is also checked by axe (conftest.py).
 """
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from e2e.first_day import (
     act_approve_delegation,
     act_nominate,
+    act_prepare,
     act_report_progress,
     first_steps,
     follow,
@@ -27,7 +29,7 @@ WALKS = [
     ("rso_admin", "rso.admin@demo.bphub.example", [act_approve_delegation]),
     ("rso_staff", "rso.staff@demo.bphub.example", [act_approve_delegation]),
     ("member_coordinator", "coordinator.th@demo.bphub.example", [act_nominate]),
-    ("member_official", "official.id@demo.bphub.example", [act_report_progress]),
+    ("member_official", "official.id@demo.bphub.example", [act_report_progress, act_prepare]),
     ("wg_co_chair", "cochair.au@demo.bphub.example", [act_report_progress, act_approve_delegation]),
     ("researcher", "researcher@demo.bphub.example", []),
     ("alumnus", "alumnus.ph@demo.bphub.example", []),

@@ -65,6 +65,7 @@ class AccessibilityCheck:
     errors: list[str] = field(default_factory=list)
     pages_checked: int = 0
     contexts: list = field(default_factory=list)
+    seen: set = field(default_factory=set)  # documents checked: address and length of their body
 
     def check(self, page) -> None:
         """Run axe on the document `page` shows now, unless checked already (or blank, or not HTML)."""
@@ -72,6 +73,10 @@ class AccessibilityCheck:
             return
         url = page.url
         try:
+            # A document seen already in this test, unchanged (the home page between two items), is not checked again.
+            seen = page.evaluate("() => location.href + ' ' + (document.body ? document.body.innerHTML.length : 0)")
+            if seen in self.seen:
+                return
             found = page.evaluate(RUN_AXE, WCAG_TAGS)
             if found == "inject":
                 page.evaluate(self.script)
@@ -81,6 +86,7 @@ class AccessibilityCheck:
             return
         if found == "skip":
             return
+        self.seen.add(seen)
         self.pages_checked += 1
         path = url.split("://", 1)[-1].split("/", 1)[-1]
         for item in found:

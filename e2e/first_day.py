@@ -118,6 +118,16 @@ def act_approve_delegation(page, server, needs) -> str | None:
 
     for need in needs:
         follow(page, server, need)
+        # The meeting's delegations, each waiting one with its own "Approve XX" button.
+        on_list = page.get_by_role("button", name=re.compile(r"^Approve [A-Z]{2,3}$"))
+        listed = re.search(r"/meetings/(\d+)/delegations/$", page.url.split("?")[0])
+        if listed and on_list.count():
+            code = on_list.first.inner_text().split()[-1]
+            on_list.first.click()
+            expect(page.get_by_role("button", name=f"Approve {code}")).to_have_count(0)
+            delegation = Delegation.objects.get(meeting_id=int(listed.group(1)), member__code=code)
+            assert delegation.status == Delegation.Status.APPROVED
+            return page.url
         for href in places(page, DELEGATION_PAGE):
             _go(page, server, href)
             approve = page.get_by_role("button", name="Approve")

@@ -58,15 +58,20 @@ run: demo
 code: install
 	@BPHUB_DEMO=1 $(PY) manage.py demo_accounts --code
 
+# axe-core for the browser tests' accessibility check (e2e/package-lock.json); needs npm.
+E2E_TOOLS := e2e/node_modules/.package-lock.json
+$(E2E_TOOLS): e2e/package-lock.json
+	npm ci --prefix e2e --no-audit --no-fund
+
 # PYTEST_ARGS passes options through, e.g. make test PYTEST_ARGS="-x --durations=10".
 # With two cores or more the suite runs in one pytest-xdist worker per core, up to 8 (each with its
 # own test database and media folder); TEST_JOBS=0 runs it in one process.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); if [ "$$n" -ge 8 ]; then echo 8; elif [ "$$n" -ge 2 ]; then echo "$$n"; else echo 0; fi)
-test: install-dev
+test: install-dev $(if $(shell command -v npm),$(E2E_TOOLS))
 	BPHUB_ENV=test $(PY) -m pytest -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 # The browser tests alone (Debian's chromium: apt install chromium; skipped without it).
-e2e: install-dev
+e2e: install-dev $(E2E_TOOLS)
 	BPHUB_ENV=test $(PY) -m pytest -n $(TEST_JOBS) e2e $(PYTEST_ARGS)
 
 lint: install-dev

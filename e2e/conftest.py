@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from e2e.accessibility import AccessibilityCheck, CheckedBrowser, axe_script, install
+
 CHROMIUM = os.environ.get("BPHUB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,6 +25,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PASSWORD = "a long test passphrase"
+_RUNNING: dict = {"check": None}  # the running test's AccessibilityCheck
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -45,10 +48,52 @@ def browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with sync_playwright() as playwright, pytest.MonkeyPatch.context() as patch:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
+        # Every page a test opens is checked by axe before the test acts on it (e2e/accessibility.py).
+        install(patch, lambda: _RUNNING["check"])
+        yield CheckedBrowser(browser, lambda: _RUNNING["check"])
         browser.close()
+
+
+@pytest.fixture(scope="package")
+def _axe_source():
+    return axe_script()
+
+
+@pytest.fixture(autouse=True)
+def accessibility(_axe_source):
+    """axe-core on every page this test opens; the violations fail the test (pytest_runtest_call)."""
+    check = AccessibilityCheck(script=_axe_source)
+    _RUNNING["check"] = check
+    yield check
+    _RUNNING["check"] = None
+    check.script = None
+    for context in check.contexts:  # contexts a test opened and left open end with it
+        try:
+            context.close()
+        except Exception:  # noqa: BLE001 - closed already
+            pass
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a test that passed, check the pages it ends on; then fail it on any axe violation
+    (a test that failed already shows them in its output)."""
+    check = item.funcargs.get("accessibility")
+    try:
+        result = yield
+    except BaseException:
+        # The test failed on its own: axe's findings so far still show, in its captured output.
+        if check is not None and check.violations:
+            print(check.report())
+        raise
+    if check is not None and check.script is not None:
+        check.check_open_pages()
+        check.script = None  # done: closing the contexts at teardown checks nothing again
+        if check.violations:
+            raise AssertionError(check.report())
+    return result
 
 
 @pytest.fixture

@@ -107,6 +107,29 @@ def test_the_first_request_answers_being_prepared_and_queues_one_render(cast, cl
     assert client.get(refresh_target(first)).status_code == 202 and render_tasks().count() == 1
 
 
+def test_with_javascript_the_page_polls_without_a_timed_refresh_and_the_server_starts_the_download(
+    cast, client, login, make_user
+):
+    # given a reader waiting for the PDF
+    login(make_user("member_official", cast["members"]["C"]))
+    waiting = client.get(pdf_url(cast["meeting"]))
+    page = waiting.content.decode()
+    poll_url = refresh_target(waiting)
+
+    # then the timed refresh is only for browsers without JavaScript; others poll the status section
+    assert re.search(r"<noscript><meta http-equiv=\"refresh\"", page)
+    assert f'hx-get="{poll_url.replace("&", "&amp;")}"' in page and 'hx-trigger="every 1s"' in page
+
+    # when htmx polls before and after the worker ran
+    before = client.get(poll_url, headers={"HX-Request": "true"})
+    run_worker()
+    after = client.get(poll_url, headers={"HX-Request": "true"})
+
+    # then it is told to wait, then sent to the file
+    assert before.status_code == 202 and "HX-Redirect" not in before
+    assert after.status_code == 200 and after["HX-Redirect"] == pdf_url(cast["meeting"])
+
+
 def test_once_the_worker_ran_the_page_starts_the_download_of_the_pdf(cast, client, login, make_user):
     login(make_user("member_official", cast["members"]["C"]))
     waiting = client.get(pdf_url(cast["meeting"]))

@@ -83,4 +83,7 @@ def _status_page(request, meeting, digest: str, status: PdfStatus) -> HttpRespon
         "download_url": reverse("meetings:prebriefing_pdf", args=[meeting.pk]),
     }
     code = 202 if status.state == PdfState.PREPARING else 200
-    return render(request, "meetings/followup/prebriefing_pdf_status.html", context, status=code)
+    response = render(request, "meetings/followup/prebriefing_pdf_status.html", context, status=code)
+    if status.state == PdfState.READY and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = context["download_url"]  # the polling page starts the download
+    return response

@@ -107,7 +107,7 @@ def test_the_first_request_answers_being_prepared_and_queues_one_render(cast, cl
     assert client.get(refresh_target(first)).status_code == 202 and render_tasks().count() == 1
 
 
-def test_with_javascript_the_page_polls_without_a_timed_refresh_and_the_server_starts_the_download(
+def test_with_javascript_the_page_polls_without_a_timed_refresh_then_loads_the_ready_page(
     cast, client, login, make_user
 ):
     # given a reader waiting for the PDF
@@ -125,9 +125,10 @@ def test_with_javascript_the_page_polls_without_a_timed_refresh_and_the_server_s
     run_worker()
     after = client.get(poll_url, headers={"HX-Request": "true"})
 
-    # then it is told to wait, then sent to the file
+    # then it is told to wait, then to load the page whole, which starts the download at once
     assert before.status_code == 202 and "HX-Redirect" not in before
-    assert after.status_code == 200 and after["HX-Redirect"] == pdf_url(cast["meeting"])
+    assert after.status_code == 200 and after["HX-Redirect"] == poll_url
+    assert refresh_target(client.get(poll_url)) == pdf_url(cast["meeting"])
 
 
 def test_once_the_worker_ran_the_page_starts_the_download_of_the_pdf(cast, client, login, make_user):

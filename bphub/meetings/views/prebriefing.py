@@ -84,6 +84,7 @@ def _status_page(request, meeting, digest: str, status: PdfStatus) -> HttpRespon
     }
     code = 202 if status.state == PdfState.PREPARING else 200
     response = render(request, "meetings/followup/prebriefing_pdf_status.html", context, status=code)
-    if status.state == PdfState.READY and request.headers.get("HX-Request"):
-        response["HX-Redirect"] = context["download_url"]  # the polling page starts the download
+    if status.state != PdfState.PREPARING and request.headers.get("HX-Request"):
+        # The polling page loads this state in full: "ready" starts the download, "failed" offers a retry.
+        response["HX-Redirect"] = context["waiting_url"]
     return response

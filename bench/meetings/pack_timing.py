@@ -20,9 +20,11 @@ Prints one JSON document (also written to `--out`).
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 import urllib.error
@@ -86,7 +88,17 @@ def one_download(opener, args, headers: dict, poll: float) -> dict:
 
 
 def evict(media_root: Path) -> None:
+    """Forget every stored pack: its files, and the render tasks the cache remembers for them (a
+    remembered task whose HTML was deleted here would fail and show "could not be prepared")."""
     shutil.rmtree(media_root / "meetings" / "packs", ignore_errors=True)
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url:
+        keys = subprocess.run(
+            ["redis-cli", "-u", redis_url, "--scan", "--pattern", "*prebriefing-pdf-task:*"],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()
+        if keys:
+            subprocess.run(["redis-cli", "-u", redis_url, "del", *keys], capture_output=True, check=True)
 
 
 def summary(runs: list[dict]) -> dict:

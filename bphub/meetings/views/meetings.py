@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bphub.core.audit import audit_sensitive_read
 from bphub.meetings import permissions
 from bphub.meetings.forms.meetings import MeetingForm, add_service_error
-from bphub.meetings.fragments import meeting_fragment
+from bphub.meetings.fragments import meeting_fragment, meeting_fragments_prefetch
 from bphub.meetings.models import Meeting, MeetingSeries
 from bphub.meetings.selectors.meetings import (
     MeetingFilter,
@@ -101,6 +101,7 @@ def meeting_detail(request, pk: int):
     audit_sensitive_read(user=request.user, record=meeting, request=request)
     manages = permissions.manages_readable_meeting(request.user, meeting)
     previous, following = series_neighbours(meeting, request.user)
+    meeting_fragments_prefetch(meeting, request.user)  # the panels' cached HTML in one round trip
     transitions = []
     if manages:
         transitions = [

@@ -45,7 +45,9 @@ def fresh_events():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_task_runs_while_a_long_maintenance_job_is_still_working(monkeypatch, fresh_events):
+def test_a_task_runs_while_a_long_maintenance_job_is_still_working(
+    monkeypatch, fresh_events, audit_triggers_paused_for_flush
+):
     # given a maintenance job that takes long, and a task someone waits for
     monkeypatch.setattr(worker_module, "MAINTENANCE_JOBS", (f"{__name__}.slow_maintenance_job",))
     result = task_someone_waits_for.enqueue()

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from bphub.core import policy
@@ -95,6 +96,26 @@ class FirstStep:
 _NEEDS: dict[str, Callable] = {}
 _FIRST_STEPS: dict[str, Callable] = {}
 FIRST_STEPS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class Tally:
+    count: int
+    first_due: date | datetime | None
+    any_id: int | None  # the one row's id when count == 1 (a need then links straight to it)
+
+
+def tally_by_rule(queryset, rules: dict, *, due_field: str) -> dict:
+    """For each named rule (a Q) over `queryset`: how many rows match, the earliest `due_field` and
+    the smallest id, all in one query. Providers count their needs with it."""
+    summary = queryset.order_by().aggregate(
+        **{f"n_{name}": Count("id", filter=rule) for name, rule in rules.items()},
+        **{f"due_{name}": Min(due_field, filter=rule) for name, rule in rules.items()},
+        **{f"id_{name}": Min("id", filter=rule) for name, rule in rules.items()},
+    )
+    return {
+        name: Tally(summary[f"n_{name}"], summary[f"due_{name}"], summary[f"id_{name}"]) for name in rules
+    }
 
 
 def register_needs(key: str, provider: Callable) -> None:

@@ -9,13 +9,12 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bphub.core import policy
-from bphub.core.home import OVERDUE, FirstStep, Need
+from bphub.core.home import OVERDUE, FirstStep, Need, tally_by_rule
 from bphub.directory.models import Freshness, directory_today, freshness_filter
 from bphub.directory.permissions import can_manage_member, managed_member_ids
 from bphub.directory.selectors import DirectoryFilter, focal_point_search
@@ -44,22 +43,17 @@ def stale_records(user) -> list[Need]:
     if member is None:
         return []
     rules = {state: freshness_filter(state, directory_today()) for state in STALE_STATES}
-    summary = (
-        focal_point_search(user, DirectoryFilter(member=member.code))
-        .order_by()
-        .aggregate(
-            **{f"n_{state}": Count("id", filter=rule) for state, rule in rules.items()},
-            **{f"due_{state}": Min("review_due_on", filter=rule) for state, rule in rules.items()},
-            **{f"id_{state}": Min("id", filter=rule) for state, rule in rules.items()},
-        )
+    tallies = tally_by_rule(
+        focal_point_search(user, DirectoryFilter(member=member.code)), rules, due_field="review_due_on"
     )
     needs = []
     for state, (key, title) in STALE_STATES.items():
-        count = summary[f"n_{state}"]
+        tally = tallies[state]
+        count = tally.count
         if not count:
             continue
         if count == 1:  # one record: straight to it
-            url = reverse("directory:person_detail", kwargs={"person_id": summary[f"id_{state}"]})
+            url = reverse("directory:person_detail", kwargs={"person_id": tally.any_id})
         else:
             flt = DirectoryFilter(member=member.code, freshness=state)
             url = f"{reverse('directory:person_list')}?{urlencode(flt.as_params())}"
@@ -69,7 +63,7 @@ def stale_records(user) -> list[Need]:
                 title=str(title),
                 count=count,
                 url=url,
-                due=summary[f"due_{state}"],
+                due=tally.first_due,
                 severity=OVERDUE,
                 due_label=_("Review due since"),
             )

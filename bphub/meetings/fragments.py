@@ -77,7 +77,8 @@ def meeting_fragments_prefetch(meeting: Meeting, user) -> None:
         for name, participation in PAGE_FRAGMENTS.items()
     }
     found = cache.get_many(list(keys.values()))
-    user.__dict__[_PREFETCHED] = {key: found[key] for key in keys.values() if key in found}
+    # By (meeting, name): the key is not worked out again, and the HTML is there when it was cached.
+    user.__dict__[_PREFETCHED] = {(meeting.pk, name): (key, found.get(key)) for name, key in keys.items()}
 
 
 def meeting_fragment(
@@ -87,10 +88,11 @@ def meeting_fragment(
 
     `by_participation`: the fragment shows documents, which approved participants read by a grant.
     """
-    key = fragment_key(name, meeting, user, by_participation=by_participation)
-    prefetched = getattr(user, _PREFETCHED, None) or {}
-    html = prefetched.get(key)
-    if html is None:
+    prefetched = (getattr(user, _PREFETCHED, None) or {}).get((meeting.pk, name))
+    if prefetched is not None and PAGE_FRAGMENTS.get(name) == by_participation:
+        key, html = prefetched
+    else:
+        key = fragment_key(name, meeting, user, by_participation=by_participation)
         html = cache.get(key)
     if html is None:
         html = build()

@@ -15,13 +15,13 @@ delegation, meeting or action item the person may not see is never counted nor n
 
 from datetime import timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bphub.core import policy
-from bphub.core.home import OVERDUE, FirstStep, Need
+from bphub.core.home import OVERDUE, FirstStep, Need, tally_by_rule
 from bphub.core.i18n import localize
 from bphub.meetings.models import Delegation, Meeting
 from bphub.meetings.permissions import can_create_meeting, delegations_visible_to, meetings_visible_to
@@ -142,23 +142,19 @@ def actions_due(user) -> list[Need]:
     today = timezone.localdate()
     late = Q(due_on__lt=today)
     soon = Q(due_on__gte=today, due_on__lte=today + timedelta(days=DUE_SOON_DAYS))
-    summary = (
-        action_list(user=user, filters=ActionFilter(owner="mine"), today=today)
-        .order_by()
-        .aggregate(
-            **{f"n_{name}": Count("id", filter=rule) for name, rule in (("late", late), ("soon", soon))},
-            **{f"due_{name}": Min("due_on", filter=rule) for name, rule in (("late", late), ("soon", soon))},
-            **{f"id_{name}": Min("id", filter=rule) for name, rule in (("late", late), ("soon", soon))},
-        )
+    tallies = tally_by_rule(
+        action_list(user=user, filters=ActionFilter(owner="mine"), today=today),
+        {"late": late, "soon": soon},
+        due_field="due_on",
     )
     needs = []
     for key, overdue, query in ACTION_NEEDS:
-        name = "late" if overdue else "soon"
-        count = summary[f"n_{name}"]
+        tally = tallies["late" if overdue else "soon"]
+        count = tally.count
         if not count:
             continue
         if count == 1:  # one action: straight to it
-            url = reverse("meetings:action_detail", kwargs={"pk": summary[f"id_{name}"]})
+            url = reverse("meetings:action_detail", kwargs={"pk": tally.any_id})
         else:
             url = f"{reverse('meetings:action_list')}?{query}"
         needs.append(
@@ -167,7 +163,7 @@ def actions_due(user) -> list[Need]:
                 title=_("Overdue action items") if overdue else _("Action items due in the next two weeks"),
                 count=count,
                 url=url,
-                due=summary[f"due_{name}"],
+                due=tally.first_due,
                 severity=OVERDUE if overdue else "",
                 due_label=_("Overdue since") if overdue else _("Next due"),
             )
